@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` (the hotline on the embedded defaults) and
+# `make test` (every test). Both create the virtual environment on first use.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install migrate seed check clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask seed
+
+## run: migrate, seed, then the web server, a Celery worker and beat together (Ctrl-C stops all)
+run: seed
+	@echo "Hotline on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz)"
+	@echo "Twilio voice webhook: POST http://127.0.0.1:$(PORT)/twilio/voice"
+	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+## test: install the test dependencies and run the whole suite
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/ .pytest_cache

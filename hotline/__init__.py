@@ -1,0 +1,30 @@
+"""The hotline: a Flask application answering Twilio voice and SMS webhooks from the directory."""
+
+from flask import Flask
+
+from hotline.config import VAR, settings_from_env
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: settings from the environment (or ``test_config``), extensions, blueprints."""
+    app = Flask(__name__)
+    app.config.from_mapping(settings_from_env())
+    if test_config:
+        app.config.update(test_config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        VAR.mkdir(exist_ok=True)
+
+    from hotline.extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+
+    from hotline.celery_app import celery_init_app
+
+    celery_init_app(app)
+
+    from hotline import directory, health
+
+    directory.init_app(app)
+    health.init_app(app)
+    return app

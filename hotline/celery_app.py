@@ -1,0 +1,42 @@
+"""Celery bound to the Flask app: every task runs inside the app context.
+
+The pattern is Flask's own (``examples/celery``). Web code never imports a task module; it commits
+its row, then enqueues by task name with :func:`enqueue`.
+"""
+
+import logging
+
+from celery import Celery, Task
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app for ``app`` and keep it in ``app.extensions["celery"]``."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def enqueue(task_name: str, *args, **options) -> bool:
+    """Send ``task_name`` to the broker; return False instead of raising when it is down.
+
+    Callers have already committed the row the task works on, so a broker outage delays the work
+    (the sweeper re-enqueues it) but loses nothing and never fails the request.
+    """
+    celery_app = current_app.extensions["celery"]
+    try:
+        celery_app.send_task(task_name, args=args, retry=False, **options)
+    except Exception:  # kombu raises many types for an unreachable broker
+        log.warning("broker unreachable; %s%r left for the sweeper", task_name, args, exc_info=True)
+        return False
+    return True

@@ -1,0 +1,53 @@
+"""Settings, read once from the environment when the app is created.
+
+Nothing else in the code reads ``os.environ``: views and tasks read ``current_app.config``.
+Every setting has a default that needs no server, so a new machine runs the hotline as it is.
+"""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+
+#: Environment variables the app reads, with their defaults (documented in the README).
+DEFAULTS = {
+    "DATABASE_URL": f"sqlite:///{VAR / 'hotline.db'}",
+    # kombu's SQLAlchemy transport: a real broker in a file, no server to install.
+    "CELERY_BROKER_URL": f"sqla+sqlite:///{VAR / 'broker.db'}",
+    "SECRET_KEY": "dev-only-change-me",
+    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "TWILIO_AUTH_TOKEN": "dev-auth-token",
+    "TWILIO_API_BASE": "https://api.twilio.com",
+    "PUBLIC_BASE_URL": "",
+}
+
+
+def settings_from_env(environ=os.environ) -> dict:
+    """Return the Flask config taken from ``environ`` (defaults where a variable is unset)."""
+    values = {name: environ.get(name) or default for name, default in DEFAULTS.items()}
+    return {
+        "SECRET_KEY": values["SECRET_KEY"],
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(values["DATABASE_URL"]),
+        "CELERY": {
+            "broker_url": values["CELERY_BROKER_URL"],
+            # The database is the truth for every job; task results are never read.
+            "task_ignore_result": True,
+            "broker_connection_retry_on_startup": True,
+            "beat_schedule": {
+                "heartbeat": {"task": "tasks.health.heartbeat", "schedule": 60.0},
+            },
+        },
+        "TWILIO_ACCOUNT_SID": values["TWILIO_ACCOUNT_SID"],
+        "TWILIO_AUTH_TOKEN": values["TWILIO_AUTH_TOKEN"],
+        "TWILIO_API_BASE": values["TWILIO_API_BASE"].rstrip("/"),
+        "PUBLIC_BASE_URL": values["PUBLIC_BASE_URL"].rstrip("/"),
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way (``postgresql://``)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

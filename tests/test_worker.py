@@ -1,0 +1,84 @@
+"""A real Celery worker runs a real task from a real broker: the embedded SQLite one and Redis."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from hotline.celery_app import enqueue
+from hotline.extensions import db
+from hotline.health.models import Heartbeat
+from tests.conftest import REDIS_URL, ROOT, make_app, server_missing
+
+pytestmark = pytest.mark.worker
+
+
+@contextmanager
+def celery_worker(database_url: str, broker_url: str, queue: str):
+    """Start ``celery -A tasks.worker worker`` on ``queue``; stop it when the block ends."""
+    env = os.environ | {"DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker", "--pool=solo",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue, "--loglevel=INFO"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            output, _ = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+        print(output)
+
+
+def wait_for_heartbeat(nonce: str, seconds: float = 60) -> Heartbeat:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        beat = db.session.scalar(select(Heartbeat).where(Heartbeat.nonce == nonce))
+        if beat is not None:
+            return beat
+        db.session.rollback()
+        time.sleep(0.2)
+    raise AssertionError(f"no worker ran the heartbeat {nonce} within {seconds}s")
+
+
+def run_heartbeat_through(database_url: str, broker_url: str) -> Heartbeat:
+    """Enqueue a heartbeat from an app on ``broker_url`` and wait for a real worker to run it."""
+    queue, nonce = f"test-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    app = make_app(database_url, broker_url)
+    with app.app_context():
+        assert enqueue("tasks.health.heartbeat", nonce, queue=queue) is True
+        with celery_worker(database_url, broker_url, queue):
+            beat = wait_for_heartbeat(nonce)
+        db.engine.dispose()
+    return beat
+
+
+def test_task_through_a_worker_on_the_sqlite_broker(app, database_url, tmp_path):
+    beat = run_heartbeat_through(database_url, f"sqla+sqlite:///{tmp_path / 'broker.db'}")
+    assert beat.worker
+
+
+@pytest.mark.redis
+def test_task_through_a_worker_on_redis(app, database_url):
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        server_missing("Redis", str(exc))
+    beat = run_heartbeat_through(database_url, REDIS_URL)
+    assert beat.worker
+
+
+def test_enqueue_with_the_broker_down_returns_false(database_url):
+    app = make_app(database_url, "redis://127.0.0.1:1/0")
+    with app.app_context():
+        assert enqueue("tasks.health.heartbeat", "never") is False
