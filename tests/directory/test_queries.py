@@ -1,5 +1,8 @@
 """Directory queries against the real seeded data, with the fallback from place to nation."""
 
+from sqlalchemy import select, update
+
+from hotline.directory.models import Office, Region
 from hotline.directory.queries import find_offices, hotlines_query, offices_query, search_query
 from hotline.extensions import db
 
@@ -37,11 +40,24 @@ def test_talas_has_one_centre_and_its_justice_department(app_ctx):
 
 
 def test_region_without_offices_falls_back_to_its_fallback_region(app_ctx):
-    # Chüy has no legal-aid *coordination*; psychological help sits in Bishkek only (Үмүт).
-    match = find_offices(db.session, "psychological", region="chui")
-    assert match.scope in {"fallback", "national"}
-    if match.scope == "fallback":
+    # Chüy's free legal aid is its own; a topic only Bishkek serves falls back to Bishkek.
+    match = find_offices(db.session, "training", region="chui", place="kirgshelk")
+    assert match.scope == "place"
+    chui = db.session.scalar(select(Region).where(Region.code == "chui"))
+    db.session.execute(update(Office).where(Office.region_id == chui.id).values(active=False))
+    try:
+        match = find_offices(db.session, "legal_aid", region="chui")
+        assert match.scope == "fallback"
         assert match.region.code == "bishkek"
+        assert {o.region.code for o in match.offices} == {"bishkek"}
+    finally:
+        db.session.rollback()
+
+
+def test_psychological_help_is_national(app_ctx):
+    match = find_offices(db.session, "psychological", region="chui")
+    assert match.scope == "national"
+    assert codes(match.offices) == ["hotline-111", "umut-centre"]
 
 
 def test_nothing_regional_falls_back_to_national(app_ctx):
