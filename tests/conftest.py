@@ -100,14 +100,33 @@ def make_app(database_url: str, broker_url: str, **overrides):
     return app
 
 
+def dispose(app) -> None:
+    """Close the app's pooled connections (PostgreSQL warns about connections left open)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_factory():
+    """``make_app`` for tests that need an app of their own; its connections are closed after."""
+    apps = []
+
+    def factory(database_url: str, broker_url: str, **overrides):
+        apps.append(make_app(database_url, broker_url, **overrides))
+        return apps[-1]
+
+    yield factory
+    for made in apps:
+        dispose(made)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, broker_url):
     app = make_app(database_url, broker_url)
     migrate_and_seed(app)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(app)
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,5 @@
 """GET /healthz: 200 when the database and the broker answer, 503 (with the reason) otherwise."""
 
-from tests.conftest import make_app
-
-
 def test_healthy(client):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -13,8 +10,8 @@ def test_healthy(client):
     assert body["worker"] == {"seen_seconds_ago": None}
 
 
-def test_broker_down_is_503(database_url):
-    app = make_app(database_url, "redis://127.0.0.1:1/0")
+def test_broker_down_is_503(app_factory, database_url):
+    app = app_factory(database_url, "redis://127.0.0.1:1/0")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     body = response.get_json()
@@ -23,8 +20,8 @@ def test_broker_down_is_503(database_url):
     assert body["status"] == "unavailable"
 
 
-def test_database_down_is_503(broker_url):
-    app = make_app("postgresql+psycopg://nobody@127.0.0.1:1/none", broker_url)
+def test_database_down_is_503(app_factory, broker_url):
+    app = app_factory("postgresql+psycopg://nobody@127.0.0.1:1/none", broker_url)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     body = response.get_json()

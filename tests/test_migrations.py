@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from hotline.extensions import db
-from tests.conftest import POSTGRES_URL, make_app, postgres_reachable, reset_postgres, server_missing
+from tests.conftest import POSTGRES_URL, postgres_reachable, reset_postgres, server_missing
 
 
 def assert_models_match_schema(app):
@@ -18,7 +18,7 @@ def test_migrations_match_models(app):
     assert_models_match_schema(app)
 
 
-def test_flask_db_upgrade_on_postgresql(app, broker_url):
+def test_flask_db_upgrade_on_postgresql(app, app_factory, broker_url):
     """On a SQLite run, also build the schema on the PostgreSQL server (skipped when it is absent)."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         assert_models_match_schema(app)  # this whole run is on PostgreSQL already
@@ -29,9 +29,7 @@ def test_flask_db_upgrade_on_postgresql(app, broker_url):
     from flask_migrate import upgrade
 
     reset_postgres(POSTGRES_URL)
-    pg_app = make_app(POSTGRES_URL, broker_url)
+    pg_app = app_factory(POSTGRES_URL, broker_url)
     with pg_app.app_context():
         upgrade()
     assert_models_match_schema(pg_app)
-    with pg_app.app_context():
-        db.engine.dispose()

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from hotline.directory.loader import DATA_DIR, DataError, expand_days, load_directory
+from hotline.directory.loader import DATA_DIR, SEEDS_DIR, DataError, expand_days, load_directory
 
 
 def test_the_real_data_loads():
@@ -47,8 +47,9 @@ KARA_SUU = '    lines: 3418-3419\n'
      r"row 1 \(legal-aid-bishkek-coordination\), field 'kind': unknown kind 'lawyer'"),
     ("offices/legal_aid.yaml", "    topics: [legal_aid]\n", "    topics: [lawyers]\n",
      r"row 1 \(legal-aid-bishkek-coordination\), field 'topics': unknown topic 'lawyers'"),
-    ("offices/legal_aid.yaml", KARA_SUU, "    lines: 99999\n",
-     r"\(legal-aid-kara-suu\), field 'lines': 99999 is outside 000_a6471b656ce57fa1.txt"),
+    pytest.param("offices/legal_aid.yaml", KARA_SUU, "    lines: 99999\n",
+                 r"\(legal-aid-kara-suu\), field 'lines': 99999 is outside 000_a6471b656ce57fa1.txt",
+                 marks=pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="../shared/seeds is not beside the checkout")),
     ("offices/legal_aid.yaml", KARA_SUU, KARA_SUU + "    verified: false\n",
      r"\(legal-aid-kara-suu\), field 'unverified_reason': missing"),
     ("offices/legal_aid.yaml", KARA_SUU, KARA_SUU + "    phone: 111\n",

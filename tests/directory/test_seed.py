@@ -60,14 +60,11 @@ def test_bad_file_leaves_database_as_it_was(app, runner, tmp_path):
         assert counts() == before
 
 
-def test_seed_into_an_empty_database(tmp_path, broker_url):
-    from tests.conftest import make_app
-
-    app = make_app(f"sqlite:///{tmp_path / 'fresh.db'}", broker_url)
+def test_seed_into_an_empty_database(tmp_path, app_factory, broker_url):
+    app = app_factory(f"sqlite:///{tmp_path / 'fresh.db'}", broker_url)
     migrate_and_seed(app)
     with app.app_context():
         offices, phones, regions = counts()
         assert regions == 9
         assert offices >= 100
         assert phones >= 60
-        db.engine.dispose()
