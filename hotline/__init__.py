@@ -5,6 +5,10 @@ from flask import Flask
 from hotline.config import VAR, settings_from_env
 
 
+class ConfigurationError(RuntimeError):
+    """The app cannot start: invalid flows, prompts or settings (the message says which)."""
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: settings from the environment (or ``test_config``), extensions, blueprints."""
     app = Flask(__name__)
@@ -23,8 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from hotline import directory, health
+    from hotline import callbacks, directory, health, messaging, simulate, voice  # noqa: F401
 
     directory.init_app(app)
     health.init_app(app)
+    voice.init_app(app)
+    simulate.init_app(app)
     return app

@@ -20,6 +20,16 @@ DEFAULTS = {
     "TWILIO_AUTH_TOKEN": "dev-auth-token",
     "TWILIO_API_BASE": "https://api.twilio.com",
     "PUBLIC_BASE_URL": "",
+    # the hotline's own number, for SMS not sent in reply to a call or a message
+    "TWILIO_SMS_FROM": "",
+    # operators: who "0" rings, and when; outside these hours callers leave a message
+    "OPERATOR_NUMBERS": "",
+    "OPERATOR_HOURS": "mon-fri 09:00-18:00",
+    "OPERATOR_TIMEZONE": "Asia/Bishkek",
+    "OPERATOR_DIAL_SECONDS": "20",
+    "VOICEMAIL_MAX_SECONDS": "120",
+    # where rendered prompt audio is kept (shared storage when several machines serve calls)
+    "AUDIO_DIR": str(VAR / "audio"),
 }
 
 
@@ -42,6 +52,15 @@ def settings_from_env(environ=os.environ) -> dict:
         "TWILIO_AUTH_TOKEN": values["TWILIO_AUTH_TOKEN"],
         "TWILIO_API_BASE": values["TWILIO_API_BASE"].rstrip("/"),
         "PUBLIC_BASE_URL": values["PUBLIC_BASE_URL"].rstrip("/"),
+        "TWILIO_SMS_FROM": values["TWILIO_SMS_FROM"],
+        "OPERATOR_NUMBERS": values["OPERATOR_NUMBERS"],
+        "OPERATOR_HOURS": values["OPERATOR_HOURS"],
+        "OPERATOR_TIMEZONE": values["OPERATOR_TIMEZONE"],
+        "OPERATOR_DIAL_SECONDS": int(values["OPERATOR_DIAL_SECONDS"]),
+        "VOICEMAIL_MAX_SECONDS": int(values["VOICEMAIL_MAX_SECONDS"]),
+        "AUDIO_DIR": values["AUDIO_DIR"],
+        "DIRECTORY_CACHE_SECONDS": 2.0,
+        "CALL_EVENT_FLUSH_SECONDS": 0.05,
     }
 
 

@@ -9,6 +9,7 @@ Environment:
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ REQUIRE_SERVICES = os.environ.get("HOTLINE_REQUIRE_SERVICES") == "1"
 POSTGRES_URL = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Loaded once per session; every other table is emptied after each test.
+NO_AUDIO = str(Path(tempfile.gettempdir()) / "hotline-tests-no-audio-here")
 DIRECTORY_TABLES = {"regions", "places", "topics", "offices", "office_topics", "phones", "alembic_version"}
 
 
@@ -87,6 +89,8 @@ def broker_url(tmp_path_factory) -> str:
 
 def make_app(database_url: str, broker_url: str, **overrides):
     config = {
+        "AUDIO_DIR": NO_AUDIO,  # nothing rendered: every prompt is <Say>, unless a test builds audio
+        "DIRECTORY_CACHE_SECONDS": 0,
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
@@ -136,6 +140,7 @@ def _empty_activity_tables(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    app.extensions["voice"].events.flush()
     with app.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session, selectinload
 from hotline.directory.models import Office, Place, Region, Topic
 from hotline.text import fold
 
-# What a caller can act on first: a line to ring, then an office network, then offices, then websites.
+# What a caller can act on first: a line to ring, an office network, offices, a department's
+# trust phone (it takes complaints, not cases), then websites.
 _RANK = case(
     (Office.kind.in_(("hotline", "emergency")), 0),
     (Office.network.is_not(None), 1),
-    (Office.kind == "website", 3),
+    (Office.kind == "justice_department", 3),
+    (Office.kind == "website", 4),
     else_=2,
 )
 

@@ -147,4 +147,5 @@ def _seed_offices(session, data, report, regions, places, topics) -> None:
     for code, row in sorted(offices.items()):
         if code not in known and row.active:
             row.active = False  # kept for the calls and messages that refer to it
+            row.updated_at = func.now()  # caches compare the latest updated_at
             report.removed["offices"].append(code)

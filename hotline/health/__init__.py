@@ -5,7 +5,8 @@ from kombu import Connection
 from sqlalchemy import select, text
 
 from hotline.extensions import db
-from hotline.health.models import Heartbeat, utcnow
+from hotline.health.models import Heartbeat
+from hotline.timeutil import utcnow
 
 bp = Blueprint("health", __name__)
 

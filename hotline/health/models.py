@@ -1,15 +1,12 @@
 """Worker heartbeats: proof that a Celery worker is consuming from the broker."""
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from hotline.timeutil import utcnow
 
 
 class Heartbeat(db.Model):

@@ -1,0 +1,3 @@
+"""Callback requests: recorded from menus, SMS, missed calls and the fallback URL; dispatched by Celery."""
+
+from hotline.callbacks import models  # noqa: F401  (the tables, for migrations)

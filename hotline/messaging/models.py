@@ -1,0 +1,48 @@
+"""SMS messages in both directions: what came in, what went out, and what each cost."""
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.extensions import db
+from hotline.timeutil import utcnow
+
+
+class SmsMessage(db.Model):
+    """One SMS. Inbound rows are keyed by Twilio's MessageSid; outbound rows get theirs on sending."""
+
+    __tablename__ = "sms_messages"
+
+    INBOUND, OUTBOUND = "inbound", "outbound"
+    QUEUED = "queued"  # outbound, written and waiting for the send task
+    SENDING = "sending"  # handed to Twilio, waiting for its status callback
+    SENT, DELIVERED = "sent", "delivered"  # Twilio's statuses
+    UNDELIVERED, FAILED = "undelivered", "failed"  # Twilio's failures, or our send failed for good
+    RECEIVED = "received"  # inbound
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # MessageSid
+    direction: Mapped[str] = mapped_column(String(10))
+    caller: Mapped[str] = mapped_column(String(20), index=True)  # the person's number (E.164)
+    hotline_number: Mapped[str | None] = mapped_column(String(20))  # our number
+    body: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[str | None] = mapped_column(Text)  # inbound: the text as matched
+    command: Mapped[str | None] = mapped_column(String(40))  # inbound: the command it matched
+    encoding: Mapped[str | None] = mapped_column(String(8))  # GSM-7 | UCS-2
+    segments: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    call_sid: Mapped[str | None] = mapped_column(String(64))  # outbound from a call's "press 1 for SMS"
+    reply_to_id: Mapped[int | None] = mapped_column()  # outbound reply to this inbound row
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the flood cap counts by time
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SmsOptOut(db.Model):
+    """A number that texted STOP (ТОКТОТ, СТОП): no outbound SMS until it texts START (БАШТА)."""
+
+    __tablename__ = "sms_opt_outs"
+
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)  # E.164
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

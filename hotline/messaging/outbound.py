@@ -1,0 +1,94 @@
+"""Outbound SMS: an outbox row committed first, then a thin Celery task sends it through Twilio.
+
+Web code calls :func:`queue_sms` (which commits and enqueues by name); the task calls
+:func:`send_sms`, which is idempotent: a message is handed to Twilio at most once.
+"""
+
+import logging
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from hotline.celery_app import enqueue
+from hotline.extensions import db
+from hotline.messaging.models import SmsMessage, SmsOptOut
+from hotline.sms.render import RenderedSms
+from hotline.twilio import TwilioException, rest_client
+
+log = logging.getLogger(__name__)
+SEND_TASK = "tasks.sms.send_sms"
+
+
+class TransientSendError(RuntimeError):
+    """Twilio could not take the message now (5xx, timeout); the task retries later."""
+
+
+def opted_out(number: str) -> bool:
+    return db.session.get(SmsOptOut, number) is not None
+
+
+def queue_sms(caller: str, rendered: RenderedSms, *, hotline_number: str | None,
+              call_sid: str | None = None, reply_to_id: int | None = None) -> SmsMessage | None:
+    """Write an outbound SMS to the outbox, commit, and enqueue its sending.
+
+    Returns None (nothing written) when the number opted out or there is no number to send from.
+    """
+    sender = hotline_number or current_app.config.get("TWILIO_SMS_FROM")
+    if not sender or opted_out(caller):
+        return None
+    message = SmsMessage(
+        direction=SmsMessage.OUTBOUND, caller=caller, hotline_number=sender, body=rendered.text,
+        encoding=rendered.encoding, segments=rendered.segments, status=SmsMessage.QUEUED,
+        call_sid=call_sid, reply_to_id=reply_to_id,
+    )
+    db.session.add(message)
+    db.session.commit()
+    enqueue(SEND_TASK, message.id)  # a broker outage leaves it queued for the sweeper
+    return message
+
+
+def send_sms(message_id: int) -> str:
+    """Hand one queued message to Twilio; returns its status. Safe to run twice for one message."""
+    claimed = db.session.execute(
+        update(SmsMessage).where(SmsMessage.id == message_id, SmsMessage.status == SmsMessage.QUEUED)
+        .values(status=SmsMessage.SENDING)
+    ).rowcount
+    db.session.commit()
+    message = db.session.get(SmsMessage, message_id)
+    if message is None or not claimed:
+        return message.status if message else "missing"  # another run has it, or it was sent
+    base = current_app.config["PUBLIC_BASE_URL"]
+    try:
+        sent = rest_client().messages.create(
+            to=message.caller, from_=message.hotline_number, body=message.body,
+            status_callback=f"{base}/twilio/sms/status" if base else None,
+        )
+    except TwilioException as exc:
+        status = getattr(exc, "status", None)
+        if status is not None and 400 <= status < 500:
+            message.status, message.error = SmsMessage.FAILED, f"{status}: {getattr(exc, 'msg', exc)}"
+            db.session.commit()
+            return message.status
+        message.status, message.error = SmsMessage.QUEUED, str(exc)[:500]
+        db.session.commit()
+        raise TransientSendError(str(exc)) from exc
+    message.external_id, message.status = sent.sid, sent.status or SmsMessage.SENDING
+    db.session.commit()
+    return message.status
+
+
+def update_status(external_id: str, status: str, error_code: str | None = None) -> bool:
+    """Apply Twilio's status callback to our row; False when the message is not ours."""
+    values = {"status": status}
+    if error_code:
+        values["error"] = f"Twilio error {error_code}"
+    done = db.session.execute(update(SmsMessage).where(SmsMessage.external_id == external_id).values(**values))
+    db.session.commit()
+    return bool(done.rowcount)
+
+
+def queued_ids(limit: int = 500) -> list[int]:
+    """Outbound messages still waiting (for the sweeper that re-enqueues after a broker outage)."""
+    return list(db.session.scalars(select(SmsMessage.id).where(
+        SmsMessage.direction == SmsMessage.OUTBOUND, SmsMessage.status == SmsMessage.QUEUED,
+    ).order_by(SmsMessage.id).limit(limit)))

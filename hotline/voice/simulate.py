@@ -1,0 +1,99 @@
+"""A phone call without a phone: follows our TwiML as Twilio would, through the real webhooks.
+
+Each request is signed like Twilio's; ``<Gather>`` takes the next input (a key, or silence), a
+silence follows the ``<Redirect>`` after it, ``<Dial>`` and ``<Record>`` report back to their
+action URL as Twilio does. Used by ``flask simulate call`` and by the golden transcript tests.
+"""
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from twilio.request_validator import RequestValidator
+
+SILENCE = "-"  # an input that presses nothing
+MAX_TURNS = 60
+
+
+@dataclass
+class Turn:
+    """One TwiML document the caller heard, and what they did next."""
+
+    url: str
+    said: list[str] = field(default_factory=list)  # <Say> text, or "[audio <name>]" for <Play>
+    verbs: list[str] = field(default_factory=list)  # top-level verbs: Gather, Redirect, Dial, Record, Hangup
+    input: str | None = None  # the key pressed after it, SILENCE, or None at the end
+    node: str = ""  # the node that is waiting: its <Gather>/<Dial>/<Record> action ("" after a hangup)
+
+
+def node_of(url: str | None) -> str:
+    """``flow.node`` of a flow step URL."""
+    parts = urlsplit(url or "").path.strip("/").split("/")
+    return f"{parts[3]}.{parts[4]}" if len(parts) >= 5 and parts[2] == "flow" else ""
+
+
+class CallSimulator:
+    """Drive one call through ``app``'s webhooks."""
+
+    def __init__(self, app, caller: str = "+79261234567", to: str = "+996312000000",
+                 sid: str = "CA" + "5" * 32, dial_status: str = "no-answer"):
+        self.client = app.test_client()
+        self.validator = RequestValidator(app.config["TWILIO_AUTH_TOKEN"])
+        self.base = app.config["PUBLIC_BASE_URL"] or "http://localhost"
+        self.caller, self.to, self.sid, self.dial_status = caller, to, sid, dial_status
+
+    def post(self, url: str, **extra) -> ET.Element:
+        params = {"CallSid": self.sid, "From": self.caller, "To": self.to, "AccountSid": "AC" + "1" * 32,
+                  "CallStatus": "in-progress", "Direction": "inbound", **extra}
+        signature = self.validator.compute_signature(self.base + url, params)
+        response = self.client.post(url, data=params, headers={"X-Twilio-Signature": signature})
+        if response.status_code != 200 or response.mimetype != "text/xml":
+            raise AssertionError(f"{url} answered {response.status_code} {response.mimetype}")
+        return ET.fromstring(response.data)
+
+    def run(self, inputs: list[str]) -> list[Turn]:
+        """Call, then answer each ``<Gather>`` with the next input; stops at a hangup or when inputs run out."""
+        pending, turns = list(inputs), []
+        url, extra = "/twilio/voice", {}
+        while url and len(turns) < MAX_TURNS:
+            doc = self.post(url, **extra)
+            turn = Turn(url)
+            turns.append(turn)
+            url, extra = self._next(doc, turn, pending)
+        return turns
+
+    def _next(self, doc: ET.Element, turn: Turn, pending: list[str]):
+        """Record what the document says, then do what Twilio would do next."""
+        for verb in doc:
+            turn.verbs.append(verb.tag)
+            turn.said.extend(_said(verb))
+            if verb.tag in ("Gather", "Dial", "Record") and not turn.node:
+                turn.node = node_of(verb.get("action"))
+        for verb in doc:
+            if verb.tag == "Gather":
+                if not pending:
+                    return None, {}
+                turn.input = pending.pop(0)
+                if turn.input != SILENCE:
+                    return verb.get("action"), {"Digits": turn.input}
+            elif verb.tag == "Redirect":
+                return verb.text, {}
+            elif verb.tag == "Dial":
+                return verb.get("action"), {"DialCallStatus": self.dial_status}
+            elif verb.tag == "Record":
+                return verb.get("action"), {"RecordingUrl": "https://api.twilio.com/rec/RE1",
+                                            "RecordingDuration": "7", "RecordingSid": "RE" + "7" * 32}
+            elif verb.tag in ("Hangup", "Reject"):
+                return None, {}
+        return None, {}
+
+
+def _said(verb: ET.Element) -> list[str]:
+    elements = [verb] if verb.tag in ("Say", "Play") else list(verb)
+    said = []
+    for element in elements:
+        if element.tag == "Say":
+            said.append(element.text or "")
+        elif element.tag == "Play":
+            said.append(f"[audio {(element.text or '').rsplit('/', 1)[-1]}]")
+    return said

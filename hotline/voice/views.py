@@ -1,0 +1,109 @@
+"""Twilio voice webhooks (the URLs in DESIGN.md). Every one checks the request's signature.
+
+A malformed request gets a 4xx; anything that goes wrong while answering a caller gets a spoken
+apology and a callback request, never a 500 (Twilio would play its own error message).
+"""
+
+import logging
+
+from flask import Blueprint, abort, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
+
+from hotline.callbacks.requests import request_callback
+from hotline.extensions import db
+from hotline.phones import to_e164
+from hotline.twilio import twilio_request, twiml
+from hotline.voice import store
+from hotline.voice.engine import SAY_LANGUAGE, Caller
+from hotline.voice.state import CallState
+
+log = logging.getLogger(__name__)
+bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")
+
+
+def engine():
+    return current_app.extensions["voice"]
+
+
+def caller_from_request() -> Caller:
+    sid = request.form.get("CallSid", "")
+    if not sid or len(sid) > 64:
+        abort(400, "CallSid is required")
+    return Caller(sid, to_e164(request.form.get("From", "")), to_e164(request.form.get("To", "")))
+
+
+@bp.post("")
+@twilio_request
+def incoming():
+    """The hotline number's Voice URL."""
+    return twiml(engine().incoming(caller_from_request()))
+
+
+@bp.post("/flow/<flow>/<node>")
+@twilio_request
+def flow_step(flow: str, node: str):
+    """A key (or silence) on a node, from a ``<Gather>`` action or a ``<Redirect>``."""
+    ref = f"{flow}.{node}"
+    if not engine().flows.has(ref):
+        abort(404)
+    caller = caller_from_request()
+    return twiml(engine().step(ref, CallState.from_args(request.args), caller, request.form))
+
+
+@bp.post("/status")
+@twilio_request
+def status():
+    """The call status callback: final status and duration."""
+    sid, call_status = request.form.get("CallSid"), request.form.get("CallStatus")
+    if not sid or not call_status:
+        abort(400, "CallSid and CallStatus are required")
+    duration = request.form.get("CallDuration", "")
+    store.update_call_status(sid, call_status[:20], int(duration) if duration.isdigit() else None)
+    return "", 204
+
+
+@bp.post("/recording")
+@twilio_request
+def recording():
+    """The recording status callback of a voicemail."""
+    sid, recording_sid = request.form.get("CallSid"), request.form.get("RecordingSid")
+    if not sid or not recording_sid:
+        abort(400, "CallSid and RecordingSid are required")
+    duration = request.form.get("RecordingDuration", "")
+    caller = to_e164(request.form.get("From", ""))
+    store.store_voicemail(sid, caller, recording_sid, request.form.get("RecordingUrl"),
+                          int(duration) if duration.isdigit() else None)
+    return "", 204
+
+
+def apology(source: str) -> VoiceResponse:
+    """Both languages, from memory; then a callback request if the database lets us write one."""
+    response = VoiceResponse()
+    response.say(engine().speech.catalogue.text("ky", "fallback.apology"), language=SAY_LANGUAGE["ky"])
+    response.hangup()
+    caller = to_e164(request.form.get("From", ""))
+    if caller is not None:
+        try:
+            request_callback(caller, source=source, call_sid=request.form.get("CallSid"))
+        except Exception:  # the database may be why we are here
+            db.session.rollback()
+            log.exception("fallback: could not record a callback for %s", caller)
+    return response
+
+
+@bp.post("/fallback")
+@twilio_request
+def fallback():
+    """Twilio calls this when the primary URL failed: apologise and promise a call back."""
+    return twiml(apology("fallback"))
+
+
+@bp.errorhandler(Exception)
+def unexpected(error):
+    """A failure while answering a caller: apologise instead of a 500."""
+    if isinstance(error, HTTPException):
+        return error
+    db.session.rollback()
+    log.exception("voice webhook failed: %s", request.path)
+    return twiml(apology("fallback"))

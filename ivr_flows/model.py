@@ -1,0 +1,107 @@
+"""The shape of a flow: nodes that say prompts, gather a key, and route it (after goflow's model).
+
+A node says its prompts, optionally dynamic content (offices from the directory), gathers one key
+and routes it through an exit. Every gathering node has an ``other`` exit (a key it does not use)
+and a ``no_response`` exit (silence). Keys ``0``, ``*`` and ``#`` are reserved on every menu
+(a person, back, the other language) and handled by the engine, not by the nodes.
+"""
+
+from dataclasses import dataclass, field
+
+RESERVED_KEYS = ("0", "*", "#")
+MENU_KEYS = tuple("123456789")
+SPECIAL_ROUTES = ("other", "no_response")
+
+#: What an exit may do besides moving on (the voice webhook carries these out).
+EXIT_ACTIONS = {
+    "set_language": "remember the language in params['lang'] for this caller",
+    "sms": "send what this node said as an SMS to the caller",
+    "more": "read the next page of this node's content",
+    "repeat": "say this node again",
+    "callback": "record a callback request for this caller",
+}
+#: What a node that does not gather does.
+NODE_ACTIONS = {
+    "operator": "connect to an operator in service hours, else take a message",
+    "voicemail": "record a message and store a callback request",
+    "hangup": "say the prompts, then end the call",
+}
+#: Dynamic content a node may speak after its prompts.
+CONTENT_TYPES = {
+    "offices": "offices for the call's topic and region, three at a time (params: topic optional)",
+    "office_list": "the offices named in params['codes'], in that order",
+}
+#: Prompts the content renderer speaks around dynamic content; the check requires them in every language.
+CONTENT_PROMPTS = (
+    "offices.phone", "offices.address", "offices.hours_24_7", "offices.unverified",
+    "offices.more", "offices.no_more", "offices.none", "offices.fallback", "offices.national",
+    # said by the webhook after an exit's action
+    "sms.sent", "sms.not_sent", "callback.recorded", "callback.refreshed", "callback.no_number",
+    "fallback.apology",
+)
+#: Context a node or exit may set for the rest of the call.
+CONTEXT_KEYS = ("topic", "region")
+#: ``back: "@return"`` goes back to the menu that chose the topic (shared menus such as regions).
+RETURN = "@return"
+
+
+@dataclass(frozen=True)
+class Exit:
+    """Where a key (or silence) leads: prompts said first, an action, context set, the next node."""
+
+    goto: str | None  # "node" or "flow.node"; None: this node again
+    say: tuple[str, ...] = ()
+    action: str | None = None
+    params: dict = field(default_factory=dict)
+    set: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Gather:
+    timeout: int = 6  # seconds of silence before the no_response exit
+
+
+@dataclass(frozen=True)
+class Node:
+    """One menu or message of a flow."""
+
+    flow: str
+    id: str
+    say: tuple[str, ...] = ()
+    content: dict | None = None  # {"type": ..., **params}
+    after: tuple[str, ...] = ()  # prompts after the content (e.g. "1 for SMS")
+    gather: Gather | None = None
+    routes: dict[str, Exit] = field(default_factory=dict)
+    back: str | None = None  # where "*" leads (default: the flow's start)
+    action: str | None = None  # for nodes that do not gather
+    next: str | None = None  # for nodes that neither gather nor end the call
+    sms: str | None = None  # prompt id of the SMS version of a static message
+    reserved_keys: bool = True  # False on the language choice, where 0, * and # mean nothing yet
+
+    @property
+    def ref(self) -> str:
+        return f"{self.flow}.{self.id}"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One YAML file: its nodes, its start node, and the file it came from."""
+
+    name: str
+    start: str
+    nodes: dict[str, Node]
+    path: str
+    # where the engine sends a caller after three failures on one menu, and for the "0" key
+    give_up: str | None = None
+    operator: str | None = None
+    entries: tuple[str, ...] = ()  # nodes a call may start on (the webhook chooses)
+
+
+@dataclass(frozen=True)
+class Step:
+    """The outcome of one key press (or silence) on a node."""
+
+    outcome: str  # "route" | "other" | "no_response" | "back" | "operator" | "language" | "give_up"
+    exit: Exit
+    next: str  # full ref "flow.node"
+    fails: int  # consecutive failures on the node, carried to the next request

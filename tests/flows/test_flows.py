@@ -1,0 +1,120 @@
+"""The flow files: the real ones pass the check; each kind of mistake is named by file and node."""
+
+import shutil
+
+import pytest
+
+from audio.catalogue import Catalogue
+from hotline.voice import load_checked_flows
+from ivr_flows import FLOWS_DIR, MAX_FAILS, FlowError, load_flows
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return Catalogue.load()
+
+
+@pytest.fixture(scope="module")
+def flows(catalogue):
+    return load_checked_flows(catalogue)
+
+
+def test_flows_check_command_passes(runner):
+    result = runner.invoke(args=["flows", "check"])
+    assert result.exit_code == 0, result.output
+    assert "flows" in result.output and ": ok" in result.output
+
+
+def test_graph_command_draws_every_node(runner, flows, tmp_path):
+    out = tmp_path / "menus.mmd"
+    result = runner.invoke(args=["flows", "graph", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("flowchart LR")
+    for flow in flows.flows.values():
+        for node in flow.nodes.values():
+            assert node.ref.replace(".", "__") in text
+    assert "main__menu -- 3 --> jardam__menu" in text
+
+
+def broken(tmp_path, file, old, new):
+    target = tmp_path / "flows"
+    shutil.copytree(FLOWS_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    text = (target / file).read_text(encoding="utf-8")
+    assert old in text, old
+    (target / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(("file", "old", "new", "problem"), [
+    ("main.yaml", '"1": {goto: children.menu}', '"1": {goto: children.menuu}',
+     "main.yaml, node 'menu': route '1' leads to 'children.menuu', which is not a node"),
+    ("main.yaml", "      no_response: {goto: menu}\n", "",
+     "main.yaml, node 'menu': gathers a key but has no 'no_response' exit"),
+    ("jobs.yaml", "      other: {say: [common.invalid], goto: menu}\n", "",
+     "jobs.yaml, node 'menu': gathers a key but has no 'other' exit"),
+    ("main.yaml", '"9": {goto: operator.callback_offer}', '"0": {goto: operator.callback_offer}',
+     "main.yaml, node 'menu': key '0' is reserved on every menu"),
+    ("health.yaml", '"2": {action: repeat}', '"2": {action: teleport}',
+     "health.yaml, node 'info', route '2': unknown action 'teleport'"),
+    ("health.yaml", "content: {type: office_list", "content: {type: weather",
+     "health.yaml, node 'info': unknown content"),
+    ("health.yaml", "    say: [health.info]\n", "    say: [health.nothing]\n",
+     "health.yaml, node 'info': prompt 'health.nothing' is missing in ky, ru"),
+    ("jobs.yaml", '      "3": {goto: migrant_ishker}\n', "",
+     "jobs.yaml, node 'migrant_ishker': no caller can reach it"),
+    ("russia.yaml", "flow: russia", "flow: rossiya", "russia.yaml: 'flow' must be the file's name"),
+    ("russia.yaml", '    say: [russia.border]\n    after:', '    say: [russia.border]\n    colour: red\n    after:',
+     "russia.yaml, node 'border': unknown field 'colour'"),
+    ("russia.yaml", '"2": {action: repeat}', '"2": {action: more}',
+     "russia.yaml, node 'border': route '2' asks for more, but the node has no content"),
+    ("operator.yaml", "    action: hangup\n", "    action: dance\n",
+     "operator.yaml, node 'voicemail_done': unknown action 'dance'"),
+])
+def test_each_mistake_is_named(tmp_path, catalogue, file, old, new, problem):
+    directory = broken(tmp_path, file, old, new)
+    with pytest.raises(FlowError) as caught:
+        load_checked_flows(catalogue, directory)
+    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+
+
+def test_a_prompt_missing_in_one_language_is_named(flows):
+    catalogue = Catalogue({"ky": {"x": "бир"}, "ru": {}})
+    with pytest.raises(FlowError) as caught:
+        load_checked_flows(catalogue)
+    assert "prompt 'x' is missing in ru" in caught.value.problems
+
+
+def test_the_app_refuses_to_start_on_invalid_flows(tmp_path, database_url, broker_url):
+    from hotline import ConfigurationError
+    from tests.conftest import make_app
+
+    directory = broken(tmp_path, "main.yaml", "start: menu", "start: lobby")
+    with pytest.raises(ConfigurationError, match="main.yaml: start node 'lobby' is not a node"):
+        make_app(database_url, broker_url, FLOWS_DIR=str(directory))
+
+
+def test_reserved_keys_and_failures(flows):
+    assert flows.step("jardam.menu", "*").next == "main.menu"
+    assert flows.step("main.menu", "*").next == "main.menu"
+    assert flows.step("jardam.menu", "0").next == "operator.person"
+    language = flows.step("jardam.menu", "#")
+    assert (language.outcome, language.next, language.exit.action) == ("language", "jardam.menu", "switch_language")
+    assert flows.step("main.language", "#").outcome == "other"  # nothing reserved before a language
+    fails = 0
+    for _ in range(MAX_FAILS - 1):
+        step = flows.step("main.menu", "8", fails)
+        assert step.outcome == "other" and step.next == "main.menu"
+        fails = step.fails
+    assert flows.step("main.menu", None, fails).next == "operator.give_up"
+    assert flows.step("main.menu", "3", fails).fails == 0
+
+
+def test_shared_menus_go_back_to_the_menu_that_chose_the_topic(flows):
+    assert flows.step("regions.choose", "*", return_to="jobs.menu").next == "jobs.menu"
+    assert flows.step("regions.choose", "*", return_to="no.such").next == "main.menu"
+    assert flows.step("regions.offices", "*").next == "regions.choose"
+
+
+def test_load_flows_without_prompts_checks_structure_only():
+    assert "main.language" in load_flows().entries
