@@ -32,5 +32,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     directory.init_app(app)
     health.init_app(app)
     voice.init_app(app)
+    messaging.init_app(app)
     simulate.init_app(app)
     return app

@@ -46,6 +46,7 @@ def settings_from_env(environ=os.environ) -> dict:
             "broker_connection_retry_on_startup": True,
             "beat_schedule": {
                 "heartbeat": {"task": "tasks.health.heartbeat", "schedule": 60.0},
+                "sweep": {"task": "tasks.sweeper.sweep", "schedule": 60.0},
             },
         },
         "TWILIO_ACCOUNT_SID": values["TWILIO_ACCOUNT_SID"],

@@ -1,11 +1,7 @@
 """A real Celery worker runs a real task from a real broker: the embedded SQLite one and Redis."""
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from contextlib import contextmanager
 
 import pytest
 import redis
@@ -14,30 +10,10 @@ from sqlalchemy import select
 from hotline.celery_app import enqueue
 from hotline.extensions import db
 from hotline.health.models import Heartbeat
-from tests.conftest import REDIS_URL, ROOT, server_missing
+from tests.conftest import REDIS_URL, server_missing
+from tests.workers import celery_worker
 
 pytestmark = pytest.mark.worker
-
-
-@contextmanager
-def celery_worker(database_url: str, broker_url: str, queue: str):
-    """Start ``celery -A tasks.worker worker`` on ``queue``; stop it when the block ends."""
-    env = os.environ | {"DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tasks.worker", "worker", "--pool=solo",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue, "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            output, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output, _ = proc.communicate()
-        print(output)
 
 
 def wait_for_heartbeat(nonce: str, seconds: float = 60) -> Heartbeat:

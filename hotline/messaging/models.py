@@ -15,9 +15,9 @@ class SmsMessage(db.Model):
     __tablename__ = "sms_messages"
 
     INBOUND, OUTBOUND = "inbound", "outbound"
-    QUEUED = "queued"  # outbound, written and waiting for the send task
-    SENDING = "sending"  # handed to Twilio, waiting for its status callback
-    SENT, DELIVERED = "sent", "delivered"  # Twilio's statuses
+    PENDING = "pending"  # outbound, in our outbox, not yet handed to Twilio (the send task's claim)
+    SENDING = "sending"  # claimed by a send task, or handed to Twilio and waiting for its status
+    QUEUED, SENT, DELIVERED = "queued", "sent", "delivered"  # Twilio's statuses
     UNDELIVERED, FAILED = "undelivered", "failed"  # Twilio's failures, or our send failed for good
     RECEIVED = "received"  # inbound
 

@@ -38,7 +38,7 @@ def queue_sms(caller: str, rendered: RenderedSms, *, hotline_number: str | None,
         return None
     message = SmsMessage(
         direction=SmsMessage.OUTBOUND, caller=caller, hotline_number=sender, body=rendered.text,
-        encoding=rendered.encoding, segments=rendered.segments, status=SmsMessage.QUEUED,
+        encoding=rendered.encoding, segments=rendered.segments, status=SmsMessage.PENDING,
         call_sid=call_sid, reply_to_id=reply_to_id,
     )
     db.session.add(message)
@@ -50,7 +50,7 @@ def queue_sms(caller: str, rendered: RenderedSms, *, hotline_number: str | None,
 def send_sms(message_id: int) -> str:
     """Hand one queued message to Twilio; returns its status. Safe to run twice for one message."""
     claimed = db.session.execute(
-        update(SmsMessage).where(SmsMessage.id == message_id, SmsMessage.status == SmsMessage.QUEUED)
+        update(SmsMessage).where(SmsMessage.id == message_id, SmsMessage.status == SmsMessage.PENDING)
         .values(status=SmsMessage.SENDING)
     ).rowcount
     db.session.commit()
@@ -69,7 +69,7 @@ def send_sms(message_id: int) -> str:
             message.status, message.error = SmsMessage.FAILED, f"{status}: {getattr(exc, 'msg', exc)}"
             db.session.commit()
             return message.status
-        message.status, message.error = SmsMessage.QUEUED, str(exc)[:500]
+        message.status, message.error = SmsMessage.PENDING, str(exc)[:500]
         db.session.commit()
         raise TransientSendError(str(exc)) from exc
     message.external_id, message.status = sent.sid, sent.status or SmsMessage.SENDING
@@ -88,7 +88,7 @@ def update_status(external_id: str, status: str, error_code: str | None = None) 
 
 
 def queued_ids(limit: int = 500) -> list[int]:
-    """Outbound messages still waiting (for the sweeper that re-enqueues after a broker outage)."""
+    """Outbound messages still in the outbox (for the sweeper that re-enqueues after a broker outage)."""
     return list(db.session.scalars(select(SmsMessage.id).where(
-        SmsMessage.direction == SmsMessage.OUTBOUND, SmsMessage.status == SmsMessage.QUEUED,
+        SmsMessage.direction == SmsMessage.OUTBOUND, SmsMessage.status == SmsMessage.PENDING,
     ).order_by(SmsMessage.id).limit(limit)))

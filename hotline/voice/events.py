@@ -30,7 +30,8 @@ class EventBuffer:
         self.interval = interval
         self.max_rows = max_rows  # beyond this (database down), the oldest events are dropped
         self._rows: list[dict] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the buffer
+        self._flushing = threading.Lock()  # one flush at a time, so rows are inserted in order
         self._engine: Engine | None = None
         self._pid: int | None = None
         self._wake = threading.Event()
@@ -62,6 +63,10 @@ class EventBuffer:
 
     def flush(self) -> int:
         """Insert everything buffered now, in one statement; returns the number of rows written."""
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> int:
         with self._lock:
             rows, self._rows, engine = self._rows, [], self._engine
         if not rows or engine is None:

@@ -21,7 +21,7 @@ def call_path(app):
         app.extensions["voice"].events.flush()
         with app.app_context():
             rows = db.session.execute(select(CallEvent.node, CallEvent.digits, CallEvent.outcome, CallEvent.next_node)
-                                      .where(CallEvent.call_sid == sid).order_by(CallEvent.id)).all()
+                                      .where(CallEvent.call_sid == sid).order_by(CallEvent.at, CallEvent.id)).all()
             return [tuple(r) for r in rows]
 
     return read

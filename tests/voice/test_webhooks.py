@@ -199,7 +199,7 @@ def test_sms_handoff_creates_exactly_one_outbound_message(app_ctx, twilio):
     doc = xml(twilio.call(url, sid=SID, caller="+79261234567", digits="1"))
     assert doc.find("./Gather/Say").text == "SMS жөнөтүлдү."
     message = db.session.scalars(select(SmsMessage)).one()
-    assert (message.direction, message.caller, message.status) == ("outbound", "+79261234567", "queued")
+    assert (message.direction, message.caller, message.status) == ("outbound", "+79261234567", "pending")
     assert message.hotline_number == "+996312000000" and message.call_sid == SID
     assert "+996342254817" in message.body  # the Talas centre, in E.164 so it dials from Russia
     assert message.encoding == "UCS-2" and message.segments <= 2
