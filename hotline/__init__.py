@@ -27,11 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from hotline import callbacks, directory, health, messaging, simulate, voice  # noqa: F401
+    from hotline import callbacks, directory, health, messaging, prompts, simulate, sms, voice
 
-    directory.init_app(app)
-    health.init_app(app)
-    voice.init_app(app)
-    messaging.init_app(app)
-    simulate.init_app(app)
+    for feature in (directory, health, voice, messaging, sms, callbacks, prompts, simulate):
+        feature.init_app(app)
     return app

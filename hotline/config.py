@@ -30,6 +30,23 @@ DEFAULTS = {
     "VOICEMAIL_MAX_SECONDS": "120",
     # where rendered prompt audio is kept (shared storage when several machines serve calls)
     "AUDIO_DIR": str(VAR / "audio"),
+    # speech engines per language, in order of preference (a recording always wins)
+    "AUDIO_ENGINES_KY": "recorded,espeak",
+    "AUDIO_ENGINES_RU": "recorded,gtts,espeak",
+    "GTTS_BASE_URL": "https://translate.google.com",
+    # SMS replies
+    "SMS_MAX_SEGMENTS": "2",
+    "SMS_REPLIES_PER_HOUR": "10",
+    "SMS_MENU_HOURS": "4",
+    # callbacks: when and how often the hotline calls people back
+    "CALLBACK_HOURS": "mon-sat 09:00-20:00",
+    "CALLBACK_DEFAULT_TIMEZONE": "Asia/Bishkek",
+    "CALLBACK_RETRY_MINUTES": "15,30,60",
+    "CALLBACK_MAX_ATTEMPTS": "3",
+    "CALLBACK_DAILY_CAP": "3",
+    "CALLBACK_CLAIM_SECONDS": "300",
+    "TWILIO_CALLS_PER_SECOND": "1",
+    "TWILIO_CALLER_ID": "",
 }
 
 
@@ -60,9 +77,26 @@ def settings_from_env(environ=os.environ) -> dict:
         "OPERATOR_DIAL_SECONDS": int(values["OPERATOR_DIAL_SECONDS"]),
         "VOICEMAIL_MAX_SECONDS": int(values["VOICEMAIL_MAX_SECONDS"]),
         "AUDIO_DIR": values["AUDIO_DIR"],
+        "AUDIO_ENGINES": {"ky": _list(values["AUDIO_ENGINES_KY"]), "ru": _list(values["AUDIO_ENGINES_RU"])},
+        "GTTS_BASE_URL": values["GTTS_BASE_URL"].rstrip("/"),
+        "SMS_MAX_SEGMENTS": int(values["SMS_MAX_SEGMENTS"]),
+        "SMS_REPLIES_PER_HOUR": int(values["SMS_REPLIES_PER_HOUR"]),
+        "SMS_MENU_HOURS": float(values["SMS_MENU_HOURS"]),
+        "CALLBACK_HOURS": values["CALLBACK_HOURS"],
+        "CALLBACK_DEFAULT_TIMEZONE": values["CALLBACK_DEFAULT_TIMEZONE"],
+        "CALLBACK_RETRY_MINUTES": [int(m) for m in _list(values["CALLBACK_RETRY_MINUTES"])],
+        "CALLBACK_MAX_ATTEMPTS": int(values["CALLBACK_MAX_ATTEMPTS"]),
+        "CALLBACK_DAILY_CAP": int(values["CALLBACK_DAILY_CAP"]),
+        "CALLBACK_CLAIM_SECONDS": int(values["CALLBACK_CLAIM_SECONDS"]),
+        "TWILIO_CALLS_PER_SECOND": float(values["TWILIO_CALLS_PER_SECOND"]),
+        "TWILIO_CALLER_ID": values["TWILIO_CALLER_ID"],
         "DIRECTORY_CACHE_SECONDS": 2.0,
         "CALL_EVENT_FLUSH_SECONDS": 0.05,
     }
+
+
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def normalise_database_url(url: str) -> str:

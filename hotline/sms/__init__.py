@@ -21,3 +21,7 @@ __all__ = [
     "fold_for_match", "load_commands", "parse_message", "render_sms_reply", "script_of",
     "to_latin", "tokens",
 ]
+
+
+def init_app(app) -> None:
+    """Register the SMS webhooks (``/twilio/sms``) and ``flask simulate sms``."""

@@ -1,0 +1,1 @@
+"""Audio render tasks (thin wrappers over hotline.prompts and audio)."""

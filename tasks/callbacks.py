@@ -1,0 +1,1 @@
+"""Callback dispatch tasks (thin wrappers over hotline.callbacks)."""
