@@ -86,6 +86,11 @@ class AudioCache:
         """``manifest.json`` in the cache directory."""
         return self.manifest.path
 
+    def generation(self) -> tuple | None:
+        """Changes whenever the manifest does: callers keying their own caches on the audio use it."""
+        self.manifest.entries()
+        return self.manifest.signature
+
     def lookup(self, lang: str, key: str, text: str) -> str | None:
         """The file name that speaks ``text`` for ``key``, or None (not built, or the text changed).
 

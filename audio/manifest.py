@@ -40,6 +40,11 @@ class Manifest:
         self._entries: Entries = {}
         self._signature: tuple[int, int, int] | None = None
 
+    @property
+    def signature(self) -> tuple[int, int, int] | None:
+        """The manifest file's (mtime, size, inode) when last read; None when there is none."""
+        return self._signature
+
     def entries(self) -> Entries:
         """The entries, re-read only when the file changed (one ``stat`` otherwise)."""
         try:

@@ -3,6 +3,7 @@
 from flask import Flask
 
 from hotline.config import VAR, settings_from_env
+from hotline.sessions import BrowserSessionInterface
 
 
 class ConfigurationError(RuntimeError):
@@ -12,6 +13,7 @@ class ConfigurationError(RuntimeError):
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: settings from the environment (or ``test_config``), extensions, blueprints."""
     app = Flask(__name__)
+    app.session_interface = BrowserSessionInterface()
     app.config.from_mapping(settings_from_env())
     if test_config:
         app.config.update(test_config)

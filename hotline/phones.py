@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -35,6 +36,7 @@ def parse_phone(printed: str, country: str = "KG") -> ParsedPhone:
     return ParsedPhone(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), short=False)
 
 
+@lru_cache(maxsize=8192)  # every webhook parses From and To; a call's numbers repeat
 def to_e164(raw: str, default_country: str = "KG") -> str | None:
     """The caller's number in E.164, or None when it is not a number (``anonymous``, ``client:x``)."""
     try:

@@ -5,7 +5,9 @@ Every ``/twilio/*`` endpoint is wrapped in :func:`twilio_request`: a request who
 when that is set (Twilio signs the address it called, which a proxy hides from us).
 """
 
+import hmac
 from functools import wraps
+from urllib.parse import quote
 
 from flask import Response, abort, current_app, request
 from twilio.base.exceptions import TwilioException
@@ -16,12 +18,30 @@ __all__ = ["TwilioException", "rest_client", "signed_url", "twilio_request", "tw
 
 
 def signed_url() -> str:
-    """The URL Twilio signed for this request."""
-    base = current_app.config["PUBLIC_BASE_URL"]
-    if not base:
-        return request.url
-    query = request.query_string.decode()
-    return base + request.path + (f"?{query}" if query else "")
+    """The URL Twilio signed for this request: as it called it, percent-encoding and all.
+
+    Built from the WSGI environ (``request.url`` would also turn it into an IRI, which costs more
+    than the signature check itself).
+    """
+    environ = request.environ
+    base = current_app.config["PUBLIC_BASE_URL"] or (
+        f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST') or environ['SERVER_NAME']}")
+    path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), safe="/:@!$&'()*+,;=-._~")
+    query = environ.get("QUERY_STRING", "")
+    return base + path + (f"?{query}" if query else "")
+
+
+def signature_matches(url: str, params, signature: str) -> bool:
+    """Whether ``signature`` is Twilio's for this URL and form.
+
+    The URL exactly as called is checked first (one HMAC: the usual case on every webhook); only a
+    mismatch falls back to the library's full check, which also tries the URL with and without
+    its port.
+    """
+    validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
+    if hmac.compare_digest(validator.compute_signature(url, params), signature):
+        return True
+    return validator.validate(url, params.to_dict() if hasattr(params, "to_dict") else params, signature)
 
 
 def twilio_request(view):
@@ -30,9 +50,8 @@ def twilio_request(view):
     @wraps(view)
     def checked(*args, **kwargs):
         signature = request.headers.get("X-Twilio-Signature", "")
-        validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
-        params = request.form.to_dict() if request.method == "POST" else {}
-        if not signature or not validator.validate(signed_url(), params, signature):
+        params = request.form if request.method == "POST" else {}
+        if not signature or not signature_matches(signed_url(), params, signature):
             abort(403)
         return view(*args, **kwargs)
 
@@ -40,7 +59,7 @@ def twilio_request(view):
 
 
 def twiml(response) -> Response:
-    """A TwiML document (``VoiceResponse`` / ``MessagingResponse``) as ``text/xml``."""
+    """A TwiML document (``VoiceResponse`` / ``MessagingResponse``, or one already rendered) as ``text/xml``."""
     return Response(str(response), mimetype="text/xml")
 
 

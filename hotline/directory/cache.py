@@ -96,6 +96,11 @@ class DirectoryCache:
         if version != self._version:
             self._version, self._answers = version, {}
 
+    def version(self) -> tuple | None:
+        """Changes whenever the directory does (checked at most every ``check_seconds``)."""
+        self._fresh()
+        return self._version
+
     def find(self, topic: str, region: str | None = None, place: str | None = None) -> MatchView:
         """:func:`hotline.directory.queries.find_offices`, memoised."""
         self._fresh()

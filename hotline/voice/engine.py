@@ -48,13 +48,17 @@ class VoiceEngine:
     def __init__(self, flows: FlowSet, speech: Speech, events: EventBuffer, audio=None):
         self.flows, self.speech, self.events, self.audio = flows, speech, events, audio
         self._render_requested: set[tuple[str, str]] = set()  # audio already asked of the worker
+        # Menus render the same TwiML for the same state: keep it per process, until the
+        # directory or the audio changes (operator and voicemail nodes depend on the clock: not kept).
+        self._rendered: dict[tuple, str] = {}
+        self._rendered_generation = None
 
     # -- requests ---------------------------------------------------------------------------
 
     def incoming(self, caller: Caller) -> VoiceResponse:
         """A new call: record it, then the saved language's main menu or the language choice."""
-        store.record_call(caller.sid, caller.number, caller.hotline_number)
         lang = store.saved_language(caller.number)
+        self.events.add_call(db.engine, caller.sid, caller.number, caller.hotline_number, lang)
         ref = "main.menu" if lang else "main.language"
         self._event(caller, ref, "start", detail=f"lang={lang}" if lang else None)
         return self.render(ref, CallState(lang=lang or "ky"), caller)
@@ -81,7 +85,8 @@ class VoiceEngine:
         """Carry out an exit's action; returns the state after it and what to say about it."""
         if action in ("set_language", "switch_language"):
             lang = params.get("lang") if action == "set_language" else old.other_language().lang
-            store.save_language(caller.number, caller.sid, lang)
+            store.save_language(caller.number, lang)
+            self.events.set_language(db.engine, caller.sid, lang)
             return replace(new, lang=lang), []
         if action == "more":
             return replace(new, page=old.page + 1), []
@@ -121,8 +126,21 @@ class VoiceEngine:
     # -- rendering --------------------------------------------------------------------------
 
     def render(self, ref: str, state: CallState, caller: Caller, prefix: list[Utterance] | None = None,
-               depth: int = 0) -> VoiceResponse:
-        """TwiML for arriving at ``ref``, saying ``prefix`` first."""
+               depth: int = 0):
+        """TwiML for arriving at ``ref``, saying ``prefix`` first (a menu's, from memory when seen before)."""
+        node = self.flows.node(ref)
+        if node.gather is None:
+            return self._render(ref, state, caller, prefix, depth)
+        generation = (self.speech.directory.version(), self.audio.generation() if self.audio else None)
+        if generation != self._rendered_generation or len(self._rendered) > 20000:
+            self._rendered, self._rendered_generation = {}, generation
+        key = (ref, state, caller.abroad, tuple(u.key for u in prefix or ()))
+        if key not in self._rendered:
+            self._rendered[key] = str(self._render(ref, state, caller, prefix, depth))
+        return self._rendered[key]
+
+    def _render(self, ref: str, state: CallState, caller: Caller, prefix: list[Utterance] | None = None,
+                depth: int = 0) -> VoiceResponse:
         node = self.flows.node(ref)
         lang = state.lang
         said = list(prefix or []) + [self.speech.prompt(lang, p) for p in node.say]

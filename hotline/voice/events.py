@@ -1,12 +1,14 @@
-"""Call events written off the request path, in small batches.
+"""Call records written off the request path, in small batches.
 
 A menu step must answer Twilio fast; the row saying "this caller pressed 3 on jardam.menu" is for
-reading later. So a step appends the row to this process's buffer and returns; a background thread
-inserts what has gathered every ``interval`` seconds in one statement. What a person is waiting on
-(an SMS, a callback request) is never written this way: that is committed before the answer.
+reading later, and so is the call's own row. So a webhook appends rows to this process's buffer and
+returns; a background thread writes what has gathered every ``interval`` seconds in one transaction
+(new calls first, then their languages, then events). What a person is waiting on (an SMS, a
+callback request, the language they chose) is never written this way: it is committed before the
+answer.
 
-A crash of the process loses at most the last ``interval`` seconds of events; a clean shutdown
-flushes them (``atexit``).
+A crash of the process loses at most the last ``interval`` seconds of these rows; a clean
+shutdown flushes them (``atexit``).
 """
 
 import atexit
@@ -14,11 +16,12 @@ import logging
 import os
 import threading
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from hotline.timeutil import utcnow
-from hotline.voice.models import CallEvent
+from hotline.voice.models import Call, CallEvent
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,9 @@ class EventBuffer:
     def __init__(self, interval: float = 0.05, max_rows: int = 5000):
         self.interval = interval
         self.max_rows = max_rows  # beyond this (database down), the oldest events are dropped
-        self._rows: list[dict] = []
+        self._rows: list[dict] = []  # events
+        self._calls: list[dict] = []  # new calls (inserted once, whatever Twilio retries)
+        self._languages: list[dict] = []  # languages chosen during calls
         self._lock = threading.Lock()  # guards the buffer
         self._flushing = threading.Lock()  # one flush at a time, so rows are inserted in order
         self._engine: Engine | None = None
@@ -46,6 +51,23 @@ class EventBuffer:
             if len(self._rows) >= self.max_rows:
                 del self._rows[0]
             self._rows.append(row)
+            self._ensure_thread()
+
+    def add_call(self, engine: Engine, sid: str, caller: str | None, hotline_number: str | None,
+                 language: str | None, direction: str = "inbound") -> None:
+        """Queue a call's row; a retried webhook for the same CallSid adds nothing in the end."""
+        row = {"external_id": sid, "caller": caller, "hotline_number": hotline_number, "language": language,
+               "direction": direction, "status": Call.IN_PROGRESS, "started_at": utcnow()}
+        with self._lock:
+            self._engine = engine
+            self._calls.append(row)
+            self._ensure_thread()
+
+    def set_language(self, engine: Engine, sid: str, lang: str) -> None:
+        """Queue the language a caller chose, for the call's row."""
+        with self._lock:
+            self._engine = engine
+            self._languages.append({"sid": sid, "lang": lang})
             self._ensure_thread()
 
     def _ensure_thread(self) -> None:
@@ -69,14 +91,26 @@ class EventBuffer:
     def _flush(self) -> int:
         with self._lock:
             rows, self._rows, engine = self._rows, [], self._engine
-        if not rows or engine is None:
+            calls, self._calls = self._calls, []
+            languages, self._languages = self._languages, []
+        if not (rows or calls or languages) or engine is None:
             return 0
         try:
             with engine.begin() as conn:
-                conn.execute(insert(CallEvent), rows)
+                if calls:
+                    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+                    conn.execute(dialect.insert(Call).on_conflict_do_nothing(index_elements=["external_id"]), calls)
+                if languages:
+                    conn.execute(update(Call).where(Call.external_id == bindparam("sid"))
+                                 .values(language=bindparam("lang")).execution_options(synchronize_session=False),
+                                 languages)
+                if rows:
+                    conn.execute(insert(CallEvent), rows)
         except Exception:
-            log.exception("could not write %d call events; keeping them for the next flush", len(rows))
+            log.exception("could not write %d call rows; keeping them for the next flush", len(rows) + len(calls))
             with self._lock:
                 self._rows = (rows + self._rows)[-self.max_rows:]
+                self._calls = (calls + self._calls)[-self.max_rows:]
+                self._languages = (languages + self._languages)[-self.max_rows:]
             return 0
-        return len(rows)
+        return len(rows) + len(calls) + len(languages)

@@ -59,7 +59,8 @@ def status():
     if not sid or not call_status:
         abort(400, "CallSid and CallStatus are required")
     duration = request.form.get("CallDuration", "")
-    store.update_call_status(sid, call_status[:20], int(duration) if duration.isdigit() else None)
+    store.update_call_status(sid, call_status[:20], int(duration) if duration.isdigit() else None,
+                             to_e164(request.form.get("From", "")))
     return "", 204
 
 
