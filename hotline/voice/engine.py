@@ -5,6 +5,7 @@ appends a call event to the batch buffer, and renders the next node. A step writ
 the database unless the caller is waiting on it (an SMS, a callback request, a language choice).
 """
 
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
@@ -52,6 +53,7 @@ class VoiceEngine:
         # directory or the audio changes (operator and voicemail nodes depend on the clock: not kept).
         self._rendered: dict[tuple, str] = {}
         self._rendered_generation = None
+        self._generation_checked_at = float("-inf")
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -131,9 +133,15 @@ class VoiceEngine:
         node = self.flows.node(ref)
         if node.gather is None:
             return self._render(ref, state, caller, prefix, depth)
-        generation = (self.speech.directory.version(), self.audio.generation() if self.audio else None)
-        if generation != self._rendered_generation or len(self._rendered) > 20000:
-            self._rendered, self._rendered_generation = {}, generation
+        now = time.monotonic()
+        # a query and a stat: at most once a second (as often as the directory cache looks, in tests)
+        if now - self._generation_checked_at >= min(1.0, self.speech.directory.check_seconds):
+            self._generation_checked_at = now
+            generation = (self.speech.directory.version(), self.audio.generation() if self.audio else None)
+            if generation != self._rendered_generation:
+                self._rendered, self._rendered_generation = {}, generation
+        if len(self._rendered) > 20000:
+            self._rendered = {}
         key = (ref, state, caller.abroad, tuple(u.key for u in prefix or ()))
         if key not in self._rendered:
             self._rendered[key] = str(self._render(ref, state, caller, prefix, depth))

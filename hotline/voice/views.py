@@ -27,10 +27,11 @@ def engine():
 
 
 def caller_from_request() -> Caller:
-    sid = request.form.get("CallSid", "")
+    form = request.form
+    sid = form.get("CallSid", "")
     if not sid or len(sid) > 64:
         abort(400, "CallSid is required")
-    return Caller(sid, to_e164(request.form.get("From", "")), to_e164(request.form.get("To", "")))
+    return Caller(sid, to_e164(form.get("From", "")), to_e164(form.get("To", "")))
 
 
 @bp.post("")
