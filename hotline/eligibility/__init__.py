@@ -4,11 +4,13 @@ Rules are data (``data/rules/*.yaml``, one file per benefit or right); this pack
 validates them and evaluates a caller's answers one question at a time. Pure functions only: the
 voice and SMS channels ask the questions and speak or text the verdict.
 
-    rules = load_rules()
-    step = evaluate(rules["uy_bulogo_komok"], answers, today)
-    while isinstance(step, NextQuestion):
-        answers[step.question.id] = parse_keypad_answer(step.question, digits)
+    rule = load_rules()["uy_bulogo_komok"]
+    answers = one_shot_answers(rule, [5, 3, 4000], today)     # "KOMOK 5 3 4000", or {} on a call
+    step = evaluate(rule, answers, today)
+    while isinstance(step, NextQuestion):                   # one question per Gather or SMS
+        answers[step.question.id] = parse_keypad_answer(step.question, digits, today)
         step = evaluate(rule, answers, today)
+    step.status, step.reasons, step.amount, step.apply_at ...  # a Verdict
 """
 
 from hotline.eligibility.answers import AnswerError, check_answer, one_shot_answers, parse_keypad_answer

@@ -17,7 +17,8 @@ import re
 from fractions import Fraction
 
 from hotline.eligibility.answers import check_answer
-from hotline.eligibility.evaluation import Scope, format_date, format_number
+from hotline.eligibility.dates import format_date, format_number
+from hotline.eligibility.evaluation import Scope
 from hotline.eligibility.model import (
     CANNOT_TELL, DOES_NOT_QUALIFY, MAY_QUALIFY, Amount, Deadline, NextQuestion, Reason, Rule, Text,
     Verdict,

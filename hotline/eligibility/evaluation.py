@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from hotline.eligibility.expressions import BOOL, CHOICE, DATE, NUMBER, TODAY, Call, Const, Is, Ref, references
+from hotline.eligibility.dates import INF, format_date, format_number, months_since, shift_months, whole
+from hotline.eligibility.expressions import CHOICE, DATE, NUMBER, TODAY, Call, Const, Is, Ref, references
 from hotline.eligibility.model import YES_NO, Rule
-
-INF = float("inf")
+from hotline.eligibility.schema import KIND_OF_TYPE
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,7 @@ class Scope:
     def _kind(self, name: str) -> str:
         if name in self.rule.derived:
             return self.rule.derived[name].kind
-        question = self.rule.question(name)
-        return {"date": DATE, "yes_no": BOOL, "choice": CHOICE}.get(question.type, NUMBER)
+        return KIND_OF_TYPE[self.rule.question(name).type]
 
     def _ref(self, node: Ref):
         if node.name == TODAY:
@@ -108,7 +107,7 @@ class Scope:
         answer = self.answers.get(node.name)
         if question.type in (YES_NO, CHOICE):
             return answer
-        if question.type == "date":
+        if question.type == DATE:
             if answer is None:
                 return Span(-INF, self.today.toordinal())
             return Span.point(answer.toordinal())
@@ -119,18 +118,16 @@ class Scope:
 
     def _date(self, op: str, args: list):
         today = self.today.toordinal()
-        if op == "days_ago":
-            return Span(today - args[0].hi, today - args[0].lo)
-        if op == "days_since":
+        if op in ("days_ago", "days_since"):  # both turn "today minus" around: a later input, a smaller result
             return Span(today - args[0].hi, today - args[0].lo)
         if op in ("months_since", "years_since"):
             per = 12 if op == "years_since" else 1
-            return Span(_whole(_months_since(args[0].hi, self.today), per),
-                        _whole(_months_since(args[0].lo, self.today), per))
+            return Span(whole(months_since(args[0].hi, self.today), per),
+                        whole(months_since(args[0].lo, self.today), per))
         day, count = args
         if op == "add_days":
             return Span(day.lo + count.lo, day.hi + count.hi)
-        return Span(_shift_months(day.lo, count.lo), _shift_months(day.hi, count.hi))
+        return Span(shift_months(day.lo, count.lo), shift_months(day.hi, count.hi))
 
 
 def _logic(op: str, values: list):
@@ -198,53 +195,3 @@ def _divide(a: Span, b: Span) -> Span:
 
 def _bounds(values: list) -> Span:
     return Span(min(values), max(values))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, or the month's last day when it is shorter (31 Aug + 6 → 28 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    following = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    return dt.date(year, month + 1, min(day.day, (following - dt.timedelta(days=1)).day))
-
-
-def _shift_months(ordinal, months):
-    if abs(ordinal) == INF or abs(months) == INF:
-        return ordinal if abs(ordinal) == INF else months
-    if months != int(months):
-        raise ValueError(f"add_months needs whole months, got {months}")
-    try:
-        return add_months(dt.date.fromordinal(int(ordinal)), int(months)).toordinal()
-    except (ValueError, OverflowError):
-        return INF if months > 0 else -INF
-
-
-def _months_since(ordinal, today: dt.date):
-    """Whole months from a day to today (the largest n with that day + n months ≤ today)."""
-    if abs(ordinal) == INF:
-        return -ordinal  # since the beginning of time: infinitely many; since the end: minus that
-    day = dt.date.fromordinal(int(ordinal))
-    months = (today.year - day.year) * 12 + today.month - day.month
-    while add_months(day, months) > today:
-        months -= 1
-    while add_months(day, months + 1) <= today:
-        months += 1
-    return months
-
-
-def _whole(months, per: int):
-    """Whole years (per=12) or months; infinities stay infinite."""
-    return months if abs(months) == INF else months // per
-
-
-def format_number(value) -> str:
-    """Whole numbers as digits, others with a decimal comma and at most two places ("2,6")."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
-def format_date(day: dt.date) -> str:
-    """Dates as Kyrgyz and Russian write them: 01.03.2024."""
-    return day.strftime("%d.%m.%Y")

@@ -12,7 +12,7 @@ from hotline.config import ROOT
 from hotline.directory.loader import DATA_DIR, KINDS, DataError, DirectoryData, load_directory, read_yaml
 from hotline.eligibility import schema
 from hotline.eligibility.expressions import (
-    DATE, NUMBER, SchemaError, Symbol, compile_condition, compile_expression,
+    DATE, NUMBER, SchemaError, Symbol, compile_condition, compile_expression, references,
 )
 from hotline.eligibility.model import (
     CANNOT_TELL, DOES_NOT_QUALIFY, MAY_QUALIFY, AmountCase, ApplyAt, Check, Citation, DeadlineSpec, Rule,
@@ -32,9 +32,10 @@ KEYWORD = re.compile(r"^[A-Z]{2,12}$")
 class RuleError(ValueError):
     """A mistake in a rule file, located by file, rule and field."""
 
-    def __init__(self, path: Path, message: str, rule: str | None = None, field: str | None = None):
-        self.path, self.rule, self.field = path, rule, field
-        where = [_display(path)]
+    def __init__(self, path: Path, message: str, rule: str | None = None, field: str | None = None,
+                 line: int | None = None):
+        self.path, self.rule, self.field, self.line = path, rule, field, line
+        where = [_display(path) + (f":{line}" if line else "")]
         if rule:
             where.append(f"rule '{rule}'")
         if field:
@@ -56,7 +57,7 @@ def load_rules(directory: Path = RULES_DIR, services: DirectoryData | None = Non
         try:
             raw = read_yaml(path)
         except DataError as exc:
-            raise RuleError(path, str(exc).split(": ", 1)[-1]) from None
+            raise RuleError(path, str(exc).split(": ", 1)[-1], line=exc.line) from None
         rule_id = raw.get("id") if isinstance(raw, dict) else None
         try:
             rule = _build(raw, path, topics, offices)
@@ -101,7 +102,49 @@ def _build(raw, path: Path, topics: set[str], offices: set[str]) -> Rule:
     context = _Context(raw["document"], valid_as_of)
     schema.citation({"lines": "1"}, "", context.document, None)  # the document must exist
 
-    questions = tuple(schema.question(q, f"questions[{i}]") for i, q in enumerate(schema.listing(raw["questions"], "questions")))
+    questions, derived = _questions(raw, context)
+    sms_order = tuple(schema.listing(raw.get("sms_order"), "sms_order"))
+    for index, name in enumerate(sms_order):
+        if name not in {q.id for q in questions} or sms_order.index(name) != index:
+            raise SchemaError(f"sms_order[{index}]", f"unknown or repeated question '{name}'")
+    keyword = raw.get("sms_keyword")
+    if keyword is not None and (not isinstance(keyword, str) or not KEYWORD.match(keyword)):
+        raise SchemaError("sms_keyword", "expected 2-12 capital Latin letters, like KOMOK")
+
+    checks = _checks(raw["checks"], context)
+    rule = Rule(
+        id=rule_id, name=schema.pair(raw["name"], "name", set()), kind=raw["kind"],
+        questions=questions, sms_order=sms_order, sms_keyword=keyword, derived=derived,
+        checks=checks, amount=_amount(raw.get("amount"), context),
+        apply_at=_apply_at(raw["apply_at"], context, topics, offices),
+        documents=schema.items(raw.get("documents"), "documents", context),
+        deadlines=_deadlines(raw.get("deadlines"), context),
+        notes=schema.items(raw.get("notes"), "notes", context, ask=True),
+        next_steps=_next_steps(raw["next_steps"], context, checks),
+        unverified=schema.items(raw.get("unverified"), "unverified", context),
+        sources=tuple(_source(s, f"sources[{i}]", context) for i, s in enumerate(schema.listing(raw["sources"], "sources", required=True))),
+        valid_as_of=valid_as_of, path=_display(path),
+    )
+    _every_question_matters(rule)
+    return rule
+
+
+def _every_question_matters(rule: Rule) -> None:
+    """A question that no check, amount, deadline or ``ask`` note reads would never be asked."""
+    trees = [c.require for c in rule.checks] + [a.when for a in rule.amount] + [a.value for a in rule.amount]
+    trees += [d.when for d in rule.deadlines] + [d.date for d in rule.deadlines]
+    trees += [n.when for n in rule.notes if n.ask]
+    read = {q for tree in trees if tree is not None for q in references(tree, rule.derived)}
+    for index, question in enumerate(rule.questions):
+        if question.id not in read:
+            raise SchemaError(f"questions[{index}].id",
+                              f"question '{question.id}' is never asked: no check, amount, deadline or ask-note reads it")
+
+
+def _questions(raw: dict, context: _Context) -> tuple[tuple, dict]:
+    """The questions and the derived values, each added to the names the rest of the rule may use."""
+    listed = schema.listing(raw["questions"], "questions")
+    questions = tuple(schema.question(q, f"questions[{i}]") for i, q in enumerate(listed))
     for index, question in enumerate(questions):
         if question.id in context.symbols:
             raise SchemaError(f"questions[{index}].id", f"question '{question.id}' is defined twice")
@@ -115,31 +158,10 @@ def _build(raw, path: Path, topics: set[str], offices: set[str]) -> Rule:
         schema.slug(name, f"derived.{name}")
         if name in context.symbols or name in schema.BUILT_IN_PLACEHOLDERS:
             raise SchemaError(f"derived.{name}", f"'{name}' is already a question or a reserved name")
+        # in file order: a derived value may use the questions and the derived values above it
         derived[name] = compile_expression(expression, context.symbols, f"derived.{name}")
         context.symbols[name] = Symbol(derived[name].kind, question=False)
-
-    sms_order = tuple(schema.listing(raw.get("sms_order"), "sms_order"))
-    for index, name in enumerate(sms_order):
-        if name not in {q.id for q in questions} or sms_order.index(name) != index:
-            raise SchemaError(f"sms_order[{index}]", f"unknown or repeated question '{name}'")
-    keyword = raw.get("sms_keyword")
-    if keyword is not None and (not isinstance(keyword, str) or not KEYWORD.match(keyword)):
-        raise SchemaError("sms_keyword", "expected 2-12 capital Latin letters, like KOMOK")
-
-    checks = _checks(raw["checks"], context)
-    return Rule(
-        id=rule_id, name=schema.pair(raw["name"], "name", set()), kind=raw["kind"],
-        questions=questions, sms_order=sms_order, sms_keyword=keyword, derived=derived,
-        checks=checks, amount=_amount(raw.get("amount"), context),
-        apply_at=_apply_at(raw["apply_at"], context, topics, offices),
-        documents=schema.items(raw.get("documents"), "documents", context),
-        deadlines=_deadlines(raw.get("deadlines"), context),
-        notes=schema.items(raw.get("notes"), "notes", context, ask=True),
-        next_steps=_next_steps(raw["next_steps"], context, checks),
-        unverified=schema.items(raw.get("unverified"), "unverified", context),
-        sources=tuple(_source(s, f"sources[{i}]", context) for i, s in enumerate(schema.listing(raw["sources"], "sources", required=True))),
-        valid_as_of=valid_as_of, path=_display(path),
-    )
+    return questions, derived
 
 
 def _checks(raw, context: _Context) -> tuple[Check, ...]:
