@@ -64,6 +64,7 @@ def settings_from_env(environ=os.environ) -> dict:
             "beat_schedule": {
                 "heartbeat": {"task": "tasks.health.heartbeat", "schedule": 60.0},
                 "sweep": {"task": "tasks.sweeper.sweep", "schedule": 60.0},
+                "callbacks": {"task": "tasks.callbacks.dispatch", "schedule": 10.0},  # claims due callbacks
             },
         },
         "TWILIO_ACCOUNT_SID": values["TWILIO_ACCOUNT_SID"],

@@ -41,8 +41,10 @@ class FlowSet:
 
     @property
     def home(self) -> str:
-        """The first entry flow's start (the main menu): where "back" goes when nothing else fits."""
-        return self.start(self.entries[0].partition(".")[0])
+        """The main menu (the ``main`` flow's start, else the first entry flow's): where "back" goes
+        when nothing else fits. Not simply the first entry: ``callback`` sorts before ``main``."""
+        flow = "main" if "main" in self.flows else self.entries[0].partition(".")[0]
+        return self.start(flow)
 
     def back_of(self, ref: str, return_to: str | None = None) -> str:
         """Where ``*`` leads from ``ref``: its ``back``, the menu that chose the topic, or its flow's start."""

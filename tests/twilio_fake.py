@@ -2,16 +2,23 @@
 
 ``SignedTwilio`` posts form requests with a correct ``X-Twilio-Signature``; ``FakeTwilio`` is a
 small HTTP server on 127.0.0.1 that answers the REST calls we make (messages, calls) the way
-Twilio does and records them, so tests assert on what was asked of Twilio.
+Twilio does and records them, so tests assert on what was asked of Twilio. Given an auth token and
+an outcome for a call, it then plays the call as Twilio would: signed status callbacks to the
+call's ``StatusCallback`` and, when the person "answers", a request for the call's TwiML ``Url``.
 """
 
 import json
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
+import requests
 from twilio.request_validator import RequestValidator
+
+#: Outcomes a fake call can have: the person answers (``completed``), or Twilio's final statuses.
+CALL_OUTCOMES = ("completed", "busy", "no-answer", "failed")
 
 
 class SignedTwilio:
@@ -39,28 +46,44 @@ class SignedTwilio:
 
 
 class FakeTwilio:
-    """A fake of Twilio's REST API: records requests, answers 201 with SIDs (or queued failures)."""
+    """A fake of Twilio's REST API: records requests, answers 201 with SIDs (or queued failures).
 
-    def __init__(self):
+    ``auth_token`` and ``outcomes`` (number → outcomes of its next calls, see :data:`CALL_OUTCOMES`;
+    ``default_outcome`` for the rest) make it play each call back to our webhooks, signed.
+    ``webhooks`` records what it posted and what came back.
+    """
+
+    def __init__(self, auth_token: str | None = None, default_outcome: str | None = None):
         self.requests: list[dict] = []
         self.failures: list[tuple[int, dict]] = []  # responses to give before succeeding
+        self.slow = 0.0  # seconds to wait before answering (a REST call that times out)
+        self.auth_token, self.default_outcome = auth_token, default_outcome
+        self.outcomes: dict[str, list[str]] = {}
+        self.webhooks: list[dict] = []
+        self.lock = threading.Lock()
+        self.players: list[threading.Thread] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length", 0))
-                form = dict(parse_qsl(self.rfile.read(length).decode()))
-                fake.requests.append({"path": self.path, "form": form, "auth": self.headers.get("Authorization")})
-                if fake.failures:
-                    status, body = fake.failures.pop(0)
-                else:
-                    status, body = 201, fake.answer(self.path, form)
+                raw = self.rfile.read(length).decode()
+                form = dict(parse_qsl(raw))
+                with fake.lock:
+                    fake.requests.append({"path": self.path, "form": form, "auth": self.headers.get("Authorization"),
+                                          "lists": parse_qs(raw)})
+                    failure = fake.failures.pop(0) if fake.failures else None
+                if fake.slow:
+                    time.sleep(fake.slow)
+                status, body = failure if failure else (201, fake.answer(self.path, form))
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+                if status == 201 and self.path.endswith("/Calls.json"):
+                    fake.play(body["sid"], form, parse_qs(raw).get("StatusCallbackEvent", []))
 
             def log_message(self, *args):
                 pass
@@ -83,11 +106,69 @@ class FakeTwilio:
     def messages(self) -> list[dict]:
         return [r["form"] for r in self.requests if r["path"].endswith("/Messages.json")]
 
+    def calls(self) -> list[dict]:
+        """The forms of every calls.create we were asked for, in order."""
+        with self.lock:
+            return [r["form"] for r in self.requests if r["path"].endswith("/Calls.json")]
+
+    # -- playing a call back to our webhooks ------------------------------------------------
+
+    def play(self, sid: str, form: dict, events: list[str]) -> None:
+        """Play call ``sid`` as Twilio would, in a thread (the REST answer has already gone)."""
+        with self.lock:
+            queue = self.outcomes.get(form.get("To"))
+            outcome = queue.pop(0) if queue else self.default_outcome
+        if outcome is None or self.auth_token is None:
+            return
+        player = threading.Thread(target=self._play, args=(sid, form, events, outcome), daemon=True)
+        with self.lock:
+            self.players.append(player)
+        player.start()
+
+    def _play(self, sid: str, form: dict, events: list[str], outcome: str) -> None:
+        call = {"CallSid": sid, "AccountSid": "AC" + "1" * 32, "From": form.get("From"), "To": form.get("To"),
+                "Direction": "outbound-api", "ApiVersion": "2010-04-01"}
+        status_url = form.get("StatusCallback")
+
+        def status(call_status: str, event: str, **extra):
+            if status_url and event in events:
+                self.webhook(status_url, call | {"CallStatus": call_status, "CallbackSource": "call-progress-events"}
+                             | extra)
+
+        status("queued", "initiated")
+        status("ringing", "ringing")
+        if outcome == "completed":
+            self.webhook(form["Url"], call | {"CallStatus": "in-progress"})
+            status("in-progress", "answered")
+            status("completed", "completed", CallDuration="42")
+        else:
+            status(outcome, "completed", CallDuration="0")
+
+    def webhook(self, url: str, params: dict) -> requests.Response:
+        """POST ``params`` to ``url`` signed with our auth token; recorded in ``webhooks``."""
+        signature = RequestValidator(self.auth_token).compute_signature(url, params)
+        try:
+            response = requests.post(url, data=params, headers={"X-Twilio-Signature": signature}, timeout=30)
+            result = {"status": response.status_code, "body": response.text}
+        except requests.RequestException as exc:
+            response, result = None, {"status": None, "body": repr(exc)}
+        with self.lock:
+            self.webhooks.append({"url": url, "params": params} | result)
+        return response
+
+    def wait_for_players(self, seconds: float = 30) -> None:
+        """Wait until every call played so far has sent its last webhook."""
+        with self.lock:
+            players = list(self.players)
+        for player in players:
+            player.join(seconds)
+
     def __enter__(self):
         self.thread.start()
         return self
 
     def __exit__(self, *exc):
+        self.wait_for_players()
         self.server.shutdown()
         self.server.server_close()
 

@@ -95,7 +95,7 @@ class VoiceEngine:
         if action == "sms":
             return new, [self.speech.prompt(new.lang, self._send_sms(node, old, caller))]
         if action == "callback":
-            return new, [self.speech.prompt(new.lang, self._callback(caller, new, "menu", node.ref))]
+            return new, [self.speech.prompt(new.lang, p) for p in self._callback(caller, new, "menu", node.ref)]
         return new, []  # repeat, or no action
 
     def _send_sms(self, node: Node, state: CallState, caller: Caller) -> str:
@@ -106,12 +106,12 @@ class VoiceEngine:
         message = queue_sms(caller.number, rendered, hotline_number=caller.hotline_number, call_sid=caller.sid)
         return "sms.sent" if message is not None else "sms.not_sent"
 
-    def _callback(self, caller: Caller, state: CallState, source: str, topic: str | None) -> str:
+    def _callback(self, caller: Caller, state: CallState, source: str, topic: str | None) -> tuple[str, ...]:
+        """Record a callback request; the prompts that say so (recorded / already there / capped, and when)."""
         if caller.number is None:
-            return "callback.no_number"
-        _, created = request_callback(caller.number, source=source, language=state.lang,
-                                      topic=state.topic or topic, call_sid=caller.sid)
-        return "callback.recorded" if created else "callback.refreshed"
+            return ("callback.no_number",)
+        return request_callback(caller.number, source=source, language=state.lang, topic=state.topic or topic,
+                                call_sid=caller.sid, hotline_number=caller.hotline_number).prompts
 
     def _after_dial_or_record(self, node: Node, state: CallState, caller: Caller, form) -> VoiceResponse:
         if node.action == "operator":

@@ -31,7 +31,10 @@ def caller_from_request() -> Caller:
     sid = form.get("CallSid", "")
     if not sid or len(sid) > 64:
         abort(400, "CallSid is required")
-    return Caller(sid, to_e164(form.get("From", "")), to_e164(form.get("To", "")))
+    person, hotline = form.get("From", ""), form.get("To", "")
+    if form.get("Direction") == "outbound-api":  # a call the hotline placed (a callback)
+        person, hotline = hotline, person
+    return Caller(sid, to_e164(person), to_e164(hotline))
 
 
 @bp.post("")
