@@ -6,7 +6,7 @@ PYTHON ?= python3
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install migrate seed check clean
+.PHONY: run test install migrate seed audio check clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,14 @@ migrate: install
 seed: migrate
 	$(BIN)/flask seed
 
-## run: migrate, seed, then the web server, a Celery worker and beat together (Ctrl-C stops all)
-run: seed
+## audio: render the prompts (Kyrgyz offline with espeak-ng); unchanged prompts are never rendered
+## again. The directory rows follow in the worker (the seed asks for them) or with `flask audio build`.
+## A failed build does not stop `make run`: calls fall back to <Say> for what has no audio.
+audio: install
+	-$(BIN)/flask audio build --prompts-only
+
+## run: migrate, seed, render the prompts, then the web server, a Celery worker and beat (Ctrl-C stops all)
+run: seed audio
 	@echo "Hotline on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz)"
 	@echo "Twilio voice webhook: POST http://127.0.0.1:$(PORT)/twilio/voice"
 	PORT=$(PORT) $(BIN)/honcho start -f Procfile

@@ -29,6 +29,10 @@ def seed_command(data_dir):
     except Exception:
         db.session.rollback()
         raise
+    # New and edited offices are spoken with new words: a worker renders them for the next call.
+    from hotline.prompts.render import request_office_renders
+
+    request_office_renders(report.created["offices"] + report.updated["offices"])
     for line in report.lines():
         click.echo(line)
     if not report.changed:

@@ -1,0 +1,67 @@
+"""What the build speaks (prompts and directory rows), the renders behind the tasks, and the seed's hook."""
+
+from collections import Counter
+
+from hotline.prompts import render
+from tests.directory.test_loader import copy_data, edit
+from tests.prompts.conftest import enqueued
+
+
+def test_everything_spoken_is_the_prompts_and_each_office_four_ways(audio_app):
+    app = audio_app()
+    with app.app_context():
+        prompts = render.prompt_items()
+        offices = render.spoken_offices()
+        items = render.speech_items()
+        speech = app.extensions["voice"].speech
+    assert len(items) == len(prompts) + 4 * len(offices)
+    assert not any(item.key.endswith(".sms") for item in items)
+    assert Counter(item.lang for item in items) == {"ky": len(items) // 2, "ru": len(items) // 2}
+    by_key = {(item.lang, item.key): item.text for item in items}
+    for office in offices:
+        assert office.kind != "website"  # an address to type goes by SMS
+        for lang in ("ky", "ru"):
+            for international in (False, True):
+                with app.app_context():
+                    utterance = speech.office(lang, office, international)
+                assert by_key[lang, utterance.key] == utterance.text
+    with app.app_context():
+        assert render.spoken_offices(["mlsd-benefit-calculator"]) == []  # a website
+        assert render.speech_items(prompts_only=True) == prompts
+
+
+def test_render_offices_renders_both_languages_at_home_and_abroad_once(audio_app):
+    app = audio_app()
+    with app.app_context():
+        first = render.render_offices(["hotline-111", "legal-aid-kara-suu"])
+        assert first.failed == []
+        assert first.rendered + first.cached == 8
+        # 111 reads the same at home and abroad: one file for both keys
+        assert first.cached == 2
+        cache = render.audio_cache()
+        assert cache.source_of("ru", "office:legal-aid-kara-suu:intl") == "synthesised"
+        home = [item for item in render.office_items(render.spoken_offices(["legal-aid-kara-suu"]))
+                if item.lang == "ky"]
+        names = {cache.lookup(item.lang, item.key, item.text) for item in home}
+        assert len(names) == 2  # "0 3232 …" at home, "+996 3232 …" from abroad
+
+        again = render.render_offices(["hotline-111", "legal-aid-kara-suu"])
+        assert (again.rendered, again.cached) == (0, 8)
+        assert render.summary_dict(again)["failed"] == []
+
+
+def test_the_seed_asks_a_worker_for_the_edited_offices(audio_app, broker_file, tmp_path):
+    app = audio_app()
+    runner = app.test_cli_runner()
+    data_dir = copy_data(tmp_path)
+    edit(data_dir / "offices/legal_aid.yaml", '"(03232) 5-23-56"', '"(03232) 5-23-57"')
+    try:
+        result = runner.invoke(args=["seed", "--data-dir", str(data_dir)])
+        assert result.exit_code == 0, result.output
+        assert enqueued(broker_file) == [("tasks.audio.render_offices", [["legal-aid-kara-suu"]])]
+    finally:
+        restore = runner.invoke(args=["seed"])
+        assert restore.exit_code == 0, restore.output
+    # a seed that changes nothing asks for nothing
+    assert runner.invoke(args=["seed"]).exit_code == 0
+    assert len(enqueued(broker_file)) == 2

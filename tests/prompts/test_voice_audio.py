@@ -1,0 +1,119 @@
+"""Calls play what the cache has and ask a worker for the rest: ``<Play>`` or ``<Say>`` + one render."""
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from audio.cache import AudioCache
+from hotline.prompts import render
+from tests.prompts.conftest import enqueued
+from tests.twilio_fake import SignedTwilio
+from tests.workers import celery_worker, wait_until
+
+PUBLIC = "https://hotline.example.org"
+WELCOME = "/twilio/voice/flow/main/language?l=ky"  # "1" on the language menu: Kyrgyz, then the welcome
+WELCOME_PROMPTS = ["main.welcome", "main.keys", "main.menu"]
+
+
+def press_1_for_kyrgyz(app, sid: str) -> ET.Element:
+    """A signed webhook for "1" on the language menu; the TwiML it answered."""
+    base = app.config["PUBLIC_BASE_URL"] or "http://localhost"  # the URL Twilio signs
+    twilio = SignedTwilio(app.test_client(), app.config["TWILIO_AUTH_TOKEN"], base=base)
+    response = twilio.call(WELCOME, sid=sid, digits="1")
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "text/xml"
+    return ET.fromstring(response.data)
+
+
+def spoken(twiml: ET.Element) -> list[tuple[str, str]]:
+    """What the caller hears, in order: ("Play", url) or ("Say", text)."""
+    return [(verb.tag, verb.text) for verb in twiml.iter() if verb.tag in ("Play", "Say")]
+
+
+def words(app, lang: str, prompt_id: str) -> str:
+    return app.extensions["voice"].speech.catalogue.text(lang, prompt_id)
+
+
+def test_a_cached_prompt_is_played_from_the_public_url_and_the_rest_said(audio_app, broker_file):
+    app = audio_app(PUBLIC_BASE_URL=PUBLIC)
+    with app.app_context():
+        assert render.render_one("ky", "main.welcome", words(app, "ky", "main.welcome")).rendered == 1
+        name = render.audio_cache().lookup("ky", "main.welcome", words(app, "ky", "main.welcome"))
+
+    heard = spoken(press_1_for_kyrgyz(app, "CA" + "1" * 32))
+    assert heard == [("Play", f"{PUBLIC}/audio/{name}"),
+                     ("Say", words(app, "ky", "main.keys")), ("Say", words(app, "ky", "main.menu"))]
+    # the played URL is ours, and serves the file
+    response = app.test_client().get(f"/audio/{name}")
+    assert response.status_code == 200
+    assert response.data == (Path(app.config["AUDIO_DIR"]) / name).read_bytes()
+    response.close()
+    # only what was said is asked of the worker
+    assert [args[1] for _, args in enqueued(broker_file)] == ["main.keys", "main.menu"]
+
+
+def test_missing_audio_is_said_and_rendered_once_by_a_worker(audio_app, broker_file):
+    app = audio_app()
+    audio_dir = Path(app.config["AUDIO_DIR"])
+    for call in range(3):
+        heard = spoken(press_1_for_kyrgyz(app, f"CA{call:032d}"))
+        assert heard == [("Say", words(app, "ky", p)) for p in WELCOME_PROMPTS]
+
+    messages = enqueued(broker_file)
+    # three calls, one render each: the web process asks once, the cache answers the rest
+    assert messages == [("tasks.audio.render", ["ky", p, words(app, "ky", p)]) for p in WELCOME_PROMPTS]
+    # the webhook itself rendered nothing and downloaded nothing
+    assert not audio_dir.exists() or not any(audio_dir.glob("*.wav"))
+
+
+def test_office_rows_are_rendered_with_the_words_calls_look_up(audio_app, broker_file):
+    app = audio_app()
+    twilio = SignedTwilio(app.test_client(), app.config["TWILIO_AUTH_TOKEN"])
+    # jardam "2": 112 and 102 in Russia, to a caller on a Russian SIM (numbers as dialled from abroad)
+    assert twilio.call("/twilio/voice/flow/jardam/menu?l=ru", digits="2", caller="+79261234567").status_code == 200
+    # jardam "4": emergencies at home, to a caller on +996 (national numbers)
+    assert twilio.call("/twilio/voice/flow/jardam/menu?l=ky", digits="4", caller="+996555000111",
+                       sid="CA" + "4" * 32).status_code == 200
+    offices = [(lang, key, text) for _, (lang, key, text) in enqueued(broker_file) if key.startswith("office:")]
+    assert [(lang, key) for lang, key, _ in offices] == [
+        ("ru", "office:hotline-ru-112:intl"), ("ru", "office:hotline-ru-102:intl"),
+        ("ky", "office:hotline-112"), ("ky", "office:hotline-103"),
+    ]
+    with app.app_context():
+        items = {(item.lang, item.key): item.text for item in render.office_items(render.spoken_offices())}
+        # the build renders exactly the words a call looks up
+        for lang, key, text in offices:
+            assert items[lang, key] == text
+        # and the render task's function makes the next call play them
+        for lang, key, text in offices:
+            assert render.render_one(lang, key, text).failed == []
+            assert render.audio_cache().lookup(lang, key, text) is not None
+
+
+@pytest.mark.worker
+def test_a_real_worker_renders_what_was_missing_and_the_next_call_plays_it(
+    audio_app, broker_file, database_url, tmp_path
+):
+    app = audio_app(PUBLIC_BASE_URL=PUBLIC)
+    first = spoken(press_1_for_kyrgyz(app, "CA" + "2" * 32))
+    assert [verb for verb, _ in first] == ["Say"] * 3
+
+    with app.app_context():  # and, as after a seed that edited it, an office
+        assert render.request_office_renders(["hotline-112"])
+        office_rows = render.office_items(render.spoken_offices(["hotline-112"]))
+
+    cache = AudioCache(app.config["AUDIO_DIR"])
+    texts = {p: words(app, "ky", p) for p in WELCOME_PROMPTS}
+    with celery_worker(database_url, f"sqla+sqlite:///{broker_file}", AUDIO_DIR=app.config["AUDIO_DIR"],
+                       AUDIO_ENGINES_KY="recorded,espeak", AUDIO_ENGINES_RU="recorded,espeak"):
+        wait_until(lambda: all(cache.lookup("ky", p, text) for p, text in texts.items()),
+                   what="the worker rendering the three prompts")
+        wait_until(lambda: all(cache.lookup(row.lang, row.key, row.text) for row in office_rows),
+                   what="the worker rendering the office's four rows")
+
+    second = spoken(press_1_for_kyrgyz(app, "CA" + "3" * 32))
+    names = [cache.lookup("ky", p, text) for p, text in texts.items()]
+    assert second == [("Play", f"{PUBLIC}/audio/{name}") for name in names]
+    for name in names:
+        assert cache.path(name) is not None
