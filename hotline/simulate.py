@@ -27,5 +27,25 @@ def call_command(caller, to, digits, dial_status):
     current_app.extensions["voice"].events.flush()
 
 
+@simulate_cli.command("sms")
+@click.argument("messages", nargs=-1, required=True)
+@click.option("--from", "caller", default="+996555123456", show_default=True, help="The sender's number.")
+@click.option("--to", default="+996312000000", show_default=True, help="The hotline number texted.")
+def sms_command(messages, caller, to):
+    """Text MESSAGES in turn (e.g. "KOMOK" "3") and print each reply with its segment count."""
+    from hotline.sms.simulate import SmsSimulator
+
+    simulator = SmsSimulator(current_app, caller=caller, to=to)
+    for exchange in simulator.conversation(list(messages)):
+        click.secho(f"> {exchange.sent}", fg="yellow")
+        if exchange.reply is None:
+            click.secho("(no reply)", fg="cyan")
+            continue
+        click.echo(exchange.reply)
+        segments = exchange.segments
+        click.secho(f"[{segments.segments} segment{'s' if segments.segments != 1 else ''}, {segments.encoding}, "
+                    f"{segments.units} {'septets' if segments.encoding == 'GSM-7' else 'UTF-16 units'}]", fg="cyan")
+
+
 def init_app(app) -> None:
     app.cli.add_command(simulate_cli)

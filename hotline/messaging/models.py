@@ -20,6 +20,9 @@ class SmsMessage(db.Model):
     QUEUED, SENT, DELIVERED = "queued", "sent", "delivered"  # Twilio's statuses
     UNDELIVERED, FAILED = "undelivered", "failed"  # Twilio's failures, or our send failed for good
     RECEIVED = "received"  # inbound
+    UNMATCHED = "unmatched"  # inbound that matched no command or open menu (answered with the command list)
+    CAPPED = "capped"  # inbound past SMS_REPLIES_PER_HOUR: the limit notice, or no reply at all
+    REPLIED = "replied"  # outbound, sent as the TwiML answer to an inbound message (no status callback)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # MessageSid

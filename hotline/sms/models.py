@@ -1,0 +1,36 @@
+"""What the hotline remembers about an SMS conversation with one number, between messages.
+
+The row is read once per incoming message (with the language the number chose, see
+:mod:`hotline.sms.store`) and written back off the request path with the message log
+(:mod:`hotline.sms.log`): a person takes seconds to answer, the log is written every few
+milliseconds, so the next message always finds the state its predecessor left.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hotline.extensions import db
+from hotline.timeutil import utcnow
+
+
+class SmsConversation(db.Model):
+    """One number's open numeric menu, remembered region, alphabet, last reply and flood counter."""
+
+    __tablename__ = "sms_conversations"
+
+    number: Mapped[str] = mapped_column(String(20), primary_key=True)  # E.164
+    script: Mapped[str | None] = mapped_column(String(8))  # latin | cyrillic: how to answer a bare "2"
+    language: Mapped[str | None] = mapped_column(String(2))  # ky | ru: the language of the last reply
+    region: Mapped[str | None] = mapped_column(String(40))  # region code, remembered once given
+    place: Mapped[str | None] = mapped_column(String(40))  # place code inside that region, if named
+    # the numeric menu a bare digit answers: {"kind": region|more|commands|language, ...}
+    menu: Mapped[dict | None] = mapped_column(JSON)
+    menu_at: Mapped[datetime | None] = mapped_column()  # when it opened; it closes SMS_MENU_HOURS later
+    last_command: Mapped[str | None] = mapped_column(String(40))  # what a following CHAL is about
+    last_sid: Mapped[str | None] = mapped_column(String(64))  # the last MessageSid: Twilio's retries
+    last_reply: Mapped[str | None] = mapped_column(Text)  # ...get this again (NULL: it got none)
+    window_started_at: Mapped[datetime | None] = mapped_column()  # the flood cap counts from here
+    replies: Mapped[int] = mapped_column(default=0)  # replies sent since then (limit notice included)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

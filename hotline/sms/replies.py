@@ -1,0 +1,174 @@
+"""What to answer a message: a command, a numeric menu choice, or the list of commands.
+
+Every menu has a stateless long form, so a digit never depends on the menu being remembered:
+
+- the region question of a command: ``JARDAM 9`` (9 = Talas, the keypad keys of regions.yaml);
+- "1 – more" of an answer: ``KOMOK OSH 2`` / ``KOMOK 3 2`` (region, then the page);
+- the numbered command list: ``MENU 3``;
+- the language: ``TIL 1`` (Kyrgyz), ``TIL 2`` (Russian).
+"""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from hotline.callbacks.requests import request_callback
+from hotline.sms import store
+from hotline.sms.answers import DirectoryAnswers, Renderer, Reply
+from hotline.sms.callbacks import CallbackPromise
+from hotline.sms.commands import ParsedMessage
+from hotline.sms.conversation import Conversation, Menu
+from hotline.sms.regions import RegionBook
+from hotline.sms.table import Command, CommandTable
+from hotline.sms.texts import SmsTexts
+
+LANGUAGE_KEYS = {1: "ky", 2: "ru"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """One message's circumstances: who, when, in which language and alphabet to answer."""
+
+    conversation: Conversation
+    menu: Menu | None  # the menu a bare digit answers (None once SMS_MENU_HOURS have passed)
+    lang: str
+    script: str
+    now: datetime
+    book: RegionBook
+
+
+class Replies:
+    """Routes a parsed message to its answer; commits what the answer promises (CHAL, TIL, STOP)."""
+
+    def __init__(self, commands: CommandTable, texts: SmsTexts, renderer: Renderer,
+                 directory: DirectoryAnswers, promise: CallbackPromise):
+        self.commands, self.texts, self.renderer = commands, texts, renderer
+        self.directory, self.promise = directory, promise
+        self.promises = store.Promises()
+        # the numbered list: what people ask about, then CHAL and TIL (MENU, STOP, START are words)
+        self.numbered = [c for c in commands.menu() if c.action not in ("menu", "opt_out", "opt_in")][:9]
+
+    def answer(self, parsed: ParsedMessage, ctx: Context) -> Reply:
+        """The reply to ``parsed`` (not capped: the caller checked the flood cap)."""
+        if parsed.kind == "command":
+            command = self.commands.commands[parsed.command]
+            return self.command(command, parsed.region, parsed.place, list(parsed.numbers), ctx)
+        if parsed.kind == "menu_reply":
+            return self.menu_choice(ctx.menu, parsed.numbers[0], ctx)
+        return self.command_list(ctx, "unmatched_lead", unmatched=True)
+
+    def apply_only(self, parsed: ParsedMessage, number: str) -> None:
+        """What a message past the flood cap still does: opting out or back in."""
+        action = self.commands.commands[parsed.command].action if parsed.kind == "command" else None
+        if action == "opt_out":
+            self.promises.opt_out(number)
+        elif action == "opt_in":
+            self.promises.opt_in(number)
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def command(self, command: Command, region: str | None, place: str | None, numbers: list[int],
+                ctx: Context) -> Reply:
+        action = command.action
+        if action == "directory":
+            return self.directory_command(command, region, place, numbers, ctx)
+        if action == "callback":
+            return self.callback(command, ctx)
+        if action == "language":
+            choice = LANGUAGE_KEYS.get(numbers[0]) if numbers else None
+            return self.language(choice, ctx)
+        if action == "menu":
+            if numbers:
+                return self.menu_choice(Menu("commands"), numbers[0], ctx)
+            return self.command_list(ctx, "commands_lead")
+        if action == "opt_out":
+            cancelled = self.promises.opt_out(ctx.conversation.number)
+            keys = ["stop"] + (["stop_callback_cancelled"] if cancelled else [])
+            return self.both_languages(keys, command, ctx)
+        self.promises.opt_in(ctx.conversation.number)
+        return self.both_languages(["start"], command, ctx)
+
+    def directory_command(self, command: Command, region: str | None, place: str | None,
+                          numbers: list[int], ctx: Context) -> Reply:
+        """``KOMOK``, ``KOMOK OSH``, ``KOMOK 4``, ``KOMOK OSH 2``: region by name or key, then page."""
+        if region is None and numbers and numbers[0] in ctx.book.by_key:
+            region = ctx.book.by_key[numbers.pop(0)]
+        page = numbers[0] if numbers and numbers[0] >= 1 else 1
+        named = region is not None
+        if not named:
+            region, place = ctx.conversation.region, ctx.conversation.place
+        if region is None and self.directory.regional(command, ctx.book):
+            return self.directory.region_question(command, ctx.lang, ctx.script, ctx.book)
+        reply = self.directory.answer(command, region, place, page, ctx.lang, ctx.script, ctx.book)
+        return reply if named else replace(reply, region=None, place=None)
+
+    def callback(self, command: Command, ctx: Context) -> Reply:
+        """CHAL: record the request (committed), say when to expect the call."""
+        number = ctx.conversation.number
+        _, created = request_callback(number, source="sms", language=ctx.lang,
+                                      topic=ctx.conversation.last_command)
+        parts = [self.texts.get(ctx.lang, "callback_new" if created else "callback_exists"),
+                 self.promise.text(number, ctx.lang, ctx.now)]
+        return Reply(self.renderer.render([" ".join(parts)], ctx.script), command=command.code)
+
+    def language(self, choice: str | None, ctx: Context) -> Reply:
+        """TIL: switch to ``choice``, or to the other language; remembered for calls too."""
+        lang = choice or ("ky" if (ctx.conversation.preferred or "ky") == "ru" else "ru")
+        self.promises.save_language(ctx.conversation.number, lang)
+        sms = self.renderer.render([self.texts.get(lang, "language_set")], ctx.script)
+        return Reply(sms, Menu("language"), command="language", language=lang)
+
+    def both_languages(self, keys: list[str], command: Command, ctx: Context) -> Reply:
+        """A confirmation in Kyrgyz and Russian (STOP and START must be understood by everyone)."""
+        parts = [" ".join(self.texts.get(lang, key) for key in keys) for lang in ("ky", "ru")]
+        return Reply(self.renderer.render(parts, ctx.script), command=command.code)
+
+    # -- menus --------------------------------------------------------------------------------
+
+    def menu_choice(self, menu: Menu | None, digit: int, ctx: Context) -> Reply:
+        """A bare digit (or a long form) answering ``menu``; no menu open: the command list."""
+        if menu is None:
+            return self.command_list(ctx, "unmatched_lead", unmatched=True)
+        if menu.kind == "region" and digit in ctx.book.by_key:
+            command = self.commands.commands[menu.command]
+            return self.directory_command(command, ctx.book.by_key[digit], None, [], ctx)
+        if menu.kind == "more" and digit == 1:
+            command = self.commands.commands[menu.command]
+            return self.directory.answer(command, menu.region, menu.place, menu.page, ctx.lang, ctx.script, ctx.book)
+        if menu.kind == "commands" and 1 <= digit <= len(self.numbered):
+            return self.command(self.numbered[digit - 1], None, None, [], ctx)
+        if menu.kind == "language" and digit in LANGUAGE_KEYS:
+            return self.language(LANGUAGE_KEYS[digit], ctx)
+        return self.bad_choice(menu, ctx)
+
+    def bad_choice(self, menu: Menu, ctx: Context) -> Reply:
+        """"No such choice", then the same menu again (it stays open)."""
+        wrong = self.texts.get(ctx.lang, "bad_choice")
+        if menu.kind == "commands":
+            return self.command_list(ctx, "bad_choice")
+        if menu.kind == "region":
+            command = self.commands.commands[menu.command]
+            asked = self.directory.region_question(command, ctx.lang, ctx.script, ctx.book)
+            return replace(asked, sms=self.renderer.fit([wrong], [asked.sms.text], ctx.script))
+        again = self.texts.get(ctx.lang, "more" if menu.kind == "more" else "language_set")
+        return Reply(self.renderer.render([wrong, again], ctx.script), menu, command=menu.command)
+
+    def command_list(self, ctx: Context, lead: str, unmatched: bool = False) -> Reply:
+        """The numbered commands, with labels when they fit, else shorter."""
+        lang, latin = ctx.lang, ctx.script == "latin"
+        keyword = lambda c: c.keyword if latin else c.keyword_cyrillic  # noqa: E731
+        label = lambda c: c.label_ru if lang == "ru" else c.label_ky  # noqa: E731
+        short = lambda c: label(c).split(",")[0]  # noqa: E731
+        lead_text = self.texts.get(lang, lead)
+        if lead != "commands_lead":
+            lead_text += " " + self.texts.get(lang, "commands_lead")
+        candidates = [
+            [f"{i} {keyword(c)} – {label(c)}" for i, c in enumerate(self.numbered, 1)],
+            [f"{i} {keyword(c)} – {short(c)}" for i, c in enumerate(self.numbered, 1)],
+            # Russian speakers need the meaning more than the Kyrgyz keyword
+            [f"{i} {short(c) if lang == 'ru' else keyword(c)}" for i, c in enumerate(self.numbered, 1)],
+        ]
+        for items in candidates:
+            sms = self.renderer.render([lead_text] + items, ctx.script)
+            if not sms.dropped and not sms.truncated:
+                break
+        return Reply(sms, Menu("commands"), unmatched=unmatched)
