@@ -29,8 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from hotline import callbacks, directory, health, messaging, prompts, simulate, sms, voice
+    from hotline import callbacks, directory, eligibility, health, messaging, prompts, simulate, sms, voice
 
-    for feature in (directory, health, voice, messaging, sms, callbacks, prompts, simulate):
+    for feature in (directory, eligibility, health, voice, messaging, sms, callbacks, prompts, simulate):
         feature.init_app(app)
     return app

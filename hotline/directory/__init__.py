@@ -23,6 +23,12 @@ def seed_command(data_dir):
         data = load_directory(Path(data_dir) if data_dir else DATA_DIR)
     except DataError as exc:
         raise click.ClickException(str(exc)) from None
+    from hotline.eligibility import RuleError, load_rules
+
+    try:  # the rules name topics and offices: an edit that breaks one must not be seeded
+        load_rules(services=data)
+    except RuleError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         report = seed_directory(db.session, data)
         db.session.commit()

@@ -28,3 +28,17 @@ __all__ = [
     "MAY_QUALIFY", "Amount", "ApplyAt", "Citation", "Deadline", "NextQuestion", "Option",
     "Question", "Reason", "Rule", "Text", "Verdict",
 ]
+
+
+def init_app(app) -> None:
+    """Load and check every rule once (the app refuses to start on an invalid rule file); both
+    channels read them from ``app.extensions["eligibility"]`` (rule id → :class:`Rule`)."""
+    from pathlib import Path
+
+    from hotline import ConfigurationError
+
+    try:
+        rules = load_rules(Path(app.config.get("RULES_DIR") or RULES_DIR))
+    except RuleError as exc:
+        raise ConfigurationError(f"the eligibility rules cannot load: {exc}") from None
+    app.extensions["eligibility"] = rules
