@@ -41,11 +41,19 @@ def _retryable(status: int | None) -> bool:
     return status is None or status == 429 or status >= 500
 
 
+def _unreachable(exc: gTTSError) -> bool:
+    """No connection at all (no route, no name, refused): a machine without the network. Waiting
+    will not bring it back within a build, so the next engine speaks at once (a build on a machine
+    without internet would otherwise sleep 15 s per text before espeak)."""
+    return exc.rsp is None and isinstance(exc.__context__, requests.ConnectionError)
+
+
 class GttsEngine:
     """gTTS speaking ``lang`` from ``base_url`` (Google's by default), MP3 turned into 8 kHz WAV.
 
-    ``retries`` more tries follow a 429, a 5xx or a failed connection, waiting ``backoff`` ×
-    2ⁿ seconds (or the server's Retry-After, when longer) before try n + 1.
+    ``retries`` more tries follow a 429, a 5xx or a timeout, waiting ``backoff`` × 2ⁿ seconds (or
+    the server's Retry-After, when longer) before try n + 1. A host that cannot be reached at all is
+    not retried.
     """
 
     name = "gtts"
@@ -95,7 +103,7 @@ class GttsEngine:
                 status = None if response is None else response.status_code
                 if not _retryable(status):
                     raise EngineError(f"gtts ({self.lang}) failed at {self.base_url}: {exc}") from None
-                if attempt == self.retries:
+                if attempt == self.retries or _unreachable(exc):
                     break
                 time.sleep(self._delay(attempt, response))
         # Out of tries: the engine is unusable for now, so a build falls back to the next engine
@@ -103,7 +111,7 @@ class GttsEngine:
         if status is None:
             raise EngineUnavailable(
                 f"gtts cannot speak {self.lang!r}: no network, {self.base_url} did not answer "
-                f"in {self.retries + 1} tries ({error})"
+                f"in {attempt + 1} {'try' if attempt == 0 else 'tries'} ({error})"
             )
         raise EngineUnavailable(
             f"gtts cannot speak {self.lang!r} now: {self.base_url} still answers {status} "

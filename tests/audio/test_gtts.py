@@ -1,5 +1,7 @@
 """gTTS against a fake of Google's endpoint on 127.0.0.1: the host, retries, decoding, errors."""
 
+import time
+
 import pytest
 
 from audio.engines import EngineError, EngineUnavailable, GttsEngine
@@ -60,9 +62,12 @@ def test_other_errors_are_not_retried(fake_google, status):
     assert len(fake_google.requests) == 1
 
 
-def test_no_network_names_the_language_and_the_host(closed_port_url):
-    with pytest.raises(EngineUnavailable, match=r"gtts cannot speak 'ru': no network, http://127\.0\.0\.1:\d+ did not"):
-        engine(closed_port_url, retries=1).render("Один.")
+def test_no_network_names_the_language_and_the_host_and_does_not_wait(closed_port_url):
+    started = time.monotonic()
+    with pytest.raises(EngineUnavailable,
+                       match=r"gtts cannot speak 'ru': no network, http://127\.0\.0\.1:\d+ did not answer in 1 try"):
+        engine(closed_port_url, retries=3, backoff=1.0).render("Один.")
+    assert time.monotonic() - started < 1.0  # no backoff: the next engine speaks at once
 
 
 def test_an_answer_without_audio_is_an_error(fake_google):
