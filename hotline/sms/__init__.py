@@ -25,12 +25,14 @@ __all__ = [
 
 def init_app(app) -> None:
     """Load and check the command table and reply texts (the app refuses to start when they are
-    invalid), build the SMS engine, and register the webhook (``/twilio/sms``)."""
+    invalid, or disagree with the eligibility rules' SMS keywords), build the SMS engine, and
+    register the webhook (``/twilio/sms``)."""
     from hotline import ConfigurationError
     from hotline.directory.cache import DirectoryCache
     from hotline.directory.loader import DataError
     from hotline.sms import models  # noqa: F401  (the tables, for migrations)
     from hotline.sms.callbacks import CallbackPromise
+    from hotline.sms.checks import CheckSetupError
     from hotline.sms.engine import Limits, SmsEngine
     from hotline.sms.log import SmsLog
     from hotline.sms.texts import SmsTexts, TextsError
@@ -45,7 +47,11 @@ def init_app(app) -> None:
     directory = app.extensions.setdefault("directory_cache", DirectoryCache(config["DIRECTORY_CACHE_SECONDS"]))
     limits = Limits(config["SMS_MAX_SEGMENTS"], config["SMS_REPLIES_PER_HOUR"], config["SMS_MENU_HOURS"])
     log = SmsLog(config.get("SMS_LOG_FLUSH_SECONDS", 0.05))
-    app.extensions["sms"] = SmsEngine(commands, texts, directory, log, CallbackPromise(hours, texts), limits)
+    try:
+        app.extensions["sms"] = SmsEngine(commands, texts, directory, log, CallbackPromise(hours, texts), limits,
+                                          app.extensions["eligibility"])
+    except CheckSetupError as exc:
+        raise ConfigurationError(f"the SMS channel cannot start: {exc}") from None
 
     from hotline.sms.views import bp
 

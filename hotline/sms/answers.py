@@ -31,6 +31,7 @@ class Reply:
     place: str | None = None
     unmatched: bool = False
     language: str | None = None  # the conversation's language from now on, when the reply changed it
+    check: tuple[str, dict] | None = None  # an eligibility check's rule id and answers so far
 
 
 class Renderer:
@@ -57,6 +58,32 @@ class Renderer:
             self._memo[key] = sms
         return sms
 
+    def paginate(self, parts: list[str], script: str, hint: str, footer: str | None = None) -> list[RenderedSms]:
+        """``parts`` as pages of whole parts, each ending with ``hint`` ("1 – more") when more follow;
+        the first page always ends with ``footer`` when there is one (how to check by SMS)."""
+        pages: list[RenderedSms] = []
+        offset = 0
+        if footer:
+            first, offset = self._first_page(parts, script, hint, footer)
+            pages.append(first)
+        while offset < len(parts) and len(pages) < MAX_PAGES:
+            sms = self.render(parts[offset:], script, hint)
+            pages.append(sms)
+            offset += max(len(parts) - offset - sms.dropped, 1)
+        return pages
+
+    def _first_page(self, parts: list[str], script: str, hint: str, footer: str) -> tuple[RenderedSms, int]:
+        """Page 1 ending with ``footer``, and how many parts it holds: all of them, or as many as
+        fit before the hint and the footer."""
+        whole = self.render(parts + [footer], script)
+        if not whole.dropped and not whole.truncated:
+            return whole, len(parts)
+        for keep in range(len(parts) - 1, 0, -1):
+            sms = self.render(parts[:keep] + [hint, footer], script)
+            if not sms.dropped and not sms.truncated:
+                return sms, keep
+        return self.render([hint, footer], script), 0
+
     def fit(self, optional: list[str], required: list[str], script: str) -> RenderedSms:
         """``required`` whole (a menu's question must end the SMS), after as many ``optional``
         parts as fit in front of it."""
@@ -77,19 +104,21 @@ class DirectoryAnswers:
         self._questions: dict[tuple, tuple[tuple[MatchView, ...], Reply]] = {}
 
     def answer(self, command: Command, region: str | None, place: str | None, page: int, lang: str,
-               script: str, book: RegionBook) -> Reply:
-        """Page ``page`` (from 1) of the offices for ``command`` where the person is."""
-        pages = self.pages(command, region, place, lang, script, book)
+               script: str, book: RegionBook, footer: str | None = None) -> Reply:
+        """Page ``page`` (from 1) of the offices for ``command`` where the person is. With a
+        ``footer`` the "more" menu stays open after the last page too: its "2" starts the check."""
+        pages = self.pages(command, region, place, lang, script, book, footer)
         remember = dict(command=command.code, region=region, place=place)
         if not pages:
             return Reply(self.renderer.render([self.texts.get(lang, "no_offices")], script), **remember)
         if page > len(pages):
             return Reply(self.renderer.render([self.texts.get(lang, "no_more")], script), **remember)
-        more = Menu("more", command.code, region, place, page + 1) if page < len(pages) else None
+        more = Menu("more", command.code, region, place, page + 1) if page < len(pages) or footer else None
         return Reply(pages[page - 1], more, **remember)
 
     def pages(self, command: Command, region: str | None, place: str | None, lang: str, script: str,
-              book: RegionBook) -> list[RenderedSms]:
+              book: RegionBook, footer: str | None = None) -> list[RenderedSms]:
+        """The pages of the answer; the first ends with ``footer`` (how to check by SMS), if any."""
         matches = tuple(self.directory.find(topic, region, place) for topic in command.topics)
         key = (command.code, region, place, lang, script)
         cached = self._pages.get(key)
@@ -99,13 +128,7 @@ class DirectoryAnswers:
                             if m.scope in LOCAL_SCOPES else None, book.topic(topic, lang), m.scope in LOCAL_SCOPES)
                     for topic, m in zip(command.topics, matches)]
         parts = self.formatter.parts(sections, lang, compact=script == "cyrillic")
-        hint = self.texts.get(lang, "more")
-        pages: list[RenderedSms] = []
-        offset = 0
-        while offset < len(parts) and len(pages) < MAX_PAGES:
-            sms = self.renderer.render(parts[offset:], script, hint)
-            pages.append(sms)
-            offset += max(len(parts) - offset - sms.dropped, 1)
+        pages = self.renderer.paginate(parts, script, self.texts.get(lang, "more"), footer)
         self._pages[key] = (matches, pages)
         return pages
 

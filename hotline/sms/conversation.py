@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-MenuKind = Literal["region", "more", "commands", "language"]
+MenuKind = Literal["region", "more", "commands", "language", "check", "verdict"]
+MENU_KINDS = ("region", "more", "commands", "language", "check", "verdict")
 CapDecision = Literal["reply", "notice", "silent"]
 CAP_WINDOW = timedelta(hours=1)
 
@@ -21,7 +22,9 @@ class Menu:
     - ``region``: "which region?" for ``command`` (1-9, the keys of ``data/regions.yaml``);
     - ``more``: "1 – more" for ``command`` in ``region``/``place``, showing ``page`` next;
     - ``commands``: the numbered list of commands (MENU, or text we did not understand);
-    - ``language``: 1 Kyrgyz, 2 Russian (TIL).
+    - ``language``: 1 Kyrgyz, 2 Russian (TIL);
+    - ``check``: the next message answers the question of the eligibility check for ``command``;
+    - ``verdict``: "1 – more" of that check's verdict, showing ``page`` next.
     """
 
     kind: MenuKind
@@ -38,7 +41,7 @@ class Menu:
     @classmethod
     def from_json(cls, data) -> "Menu | None":
         """The menu stored as ``data``; None for anything this version cannot read."""
-        if not isinstance(data, dict) or data.get("kind") not in ("region", "more", "commands", "language"):
+        if not isinstance(data, dict) or data.get("kind") not in MENU_KINDS:
             return None
         page = data.get("page", 1)
         text = {key: data.get(key) if isinstance(data.get(key), str) else None
@@ -59,6 +62,8 @@ class Conversation:
     menu: Menu | None = None
     menu_at: datetime | None = None
     last_command: str | None = None
+    check_rule: str | None = None  # the eligibility rule asked by SMS, and the answers so far
+    check_answers: dict | None = None
     last_sid: str | None = None
     last_reply: str | None = None
     window_started_at: datetime | None = None
@@ -110,6 +115,8 @@ class Update:
     last_command: str | None
     last_reply: str | None
     window_started_at: datetime
+    check_rule: str | None
+    check_answers: dict | None
     replies: int  # replies in that window: an increment when the window is the stored one
 
     def row(self) -> dict:
@@ -119,6 +126,7 @@ class Update:
             "region": self.region, "place": self.place,
             "menu": self.menu.to_json() if self.menu else None, "menu_at": self.at if self.menu else None,
             "last_command": self.last_command, "last_sid": self.sid, "last_reply": self.last_reply,
+            "check_rule": self.check_rule, "check_answers": self.check_answers,
             "window_started_at": self.window_started_at, "replies": self.replies, "updated_at": self.at,
         }
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hotline.directory.cache import DirectoryCache
+from hotline.eligibility import Rule
 from hotline.extensions import db
 from hotline.messaging.models import SmsMessage
 from hotline.sms import store
 from hotline.sms.answers import DirectoryAnswers, Renderer, Reply
 from hotline.sms.callbacks import CallbackPromise
+from hotline.sms.checks import SmsChecks
 from hotline.sms.commands import ParsedMessage, parse_message
 from hotline.sms.conversation import Conversation, Update, next_window
 from hotline.sms.log import LogEntry, SmsLog
@@ -52,11 +54,13 @@ class SmsEngine:
     """The SMS channel for one app: commands, texts, answers and the log buffer, bound together."""
 
     def __init__(self, commands: CommandTable, texts: SmsTexts, directory: DirectoryCache, log: SmsLog,
-                 promise: CallbackPromise, limits: Limits):
+                 promise: CallbackPromise, limits: Limits, rules: dict[str, Rule]):
         self.commands, self.texts, self.log, self.limits = commands, texts, log, limits
         self.renderer = Renderer(limits.max_segments)
-        self.answers = DirectoryAnswers(directory, OfficeFormatter(texts), texts, self.renderer)
-        self.replies = Replies(commands, texts, self.renderer, self.answers, promise)
+        formatter = OfficeFormatter(texts)
+        self.answers = DirectoryAnswers(directory, formatter, texts, self.renderer)
+        checks = SmsChecks(rules, commands, texts, self.renderer, directory, formatter)
+        self.replies = Replies(commands, texts, self.renderer, self.answers, promise, checks)
         self.books = RegionBookLoader()
         self.reader = FastRead(store.conversation_query())
         # What people text repeats ("bala", "1", "KOMOK OSH"): parsing is pure, so it is memoised
@@ -123,6 +127,11 @@ class SmsEngine:
         named = reply is not None and reply.region is not None
         command = self.commands.commands.get(reply.command) if reply and reply.command else None
         asked = command.code if command and command.action == "directory" else conversation.last_command
+        check = (None, None)
+        if reply is not None and reply.check:
+            check = reply.check
+        elif reply is not None and reply.menu is not None and reply.menu.kind in ("check", "verdict"):
+            check = (conversation.check_rule, conversation.check_answers)  # "no such choice": kept
         return Update(
             number=inbound.caller, sid=inbound.sid, at=inbound.at, script=parsed.script,
             language=(reply.language if reply else None) or lang,
@@ -130,4 +139,5 @@ class SmsEngine:
             place=reply.place if named else conversation.place,
             menu=reply.menu if reply else None, last_command=asked,
             last_reply=reply.sms.text if reply else None, window_started_at=window, replies=replies,
+            check_rule=check[0], check_answers=check[1],
         )

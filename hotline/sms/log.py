@@ -36,7 +36,7 @@ MESSAGE_COLUMNS = ("external_id", "direction", "caller", "hotline_number", "body
                    "encoding", "segments", "status", "error", "call_sid", "reply_to_id", "created_at", "updated_at")
 CONVERSATION_COLUMNS = tuple(column.key for column in CONVERSATIONS.columns)
 OVERWRITTEN = ("script", "language", "region", "place", "menu", "menu_at", "last_command", "last_sid",
-               "last_reply", "window_started_at", "updated_at")
+               "last_reply", "window_started_at", "check_rule", "check_answers", "updated_at")
 
 
 @dataclass(frozen=True)

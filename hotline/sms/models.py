@@ -16,7 +16,8 @@ from hotline.timeutil import utcnow
 
 
 class SmsConversation(db.Model):
-    """One number's open numeric menu, remembered region, alphabet, last reply and flood counter."""
+    """One number's open numeric menu or eligibility check, remembered region, alphabet, last reply and
+    flood counter."""
 
     __tablename__ = "sms_conversations"
 
@@ -29,6 +30,11 @@ class SmsConversation(db.Model):
     menu: Mapped[dict | None] = mapped_column(JSON)
     menu_at: Mapped[datetime | None] = mapped_column()  # when it opened; it closes SMS_MENU_HOURS later
     last_command: Mapped[str | None] = mapped_column(String(40))  # what a following CHAL is about
+    # an eligibility check by SMS (KOMOK 5 3 4000, or one question at a time): the rule id and the
+    # answers so far ({question id: number, true/false, option id or ISO date}); a "check" menu
+    # asks its next question, a "verdict" menu pages through its result
+    check_rule: Mapped[str | None] = mapped_column(String(40))
+    check_answers: Mapped[dict | None] = mapped_column(JSON)
     last_sid: Mapped[str | None] = mapped_column(String(64))  # the last MessageSid: Twilio's retries
     last_reply: Mapped[str | None] = mapped_column(Text)  # ...get this again (NULL: it got none)
     window_started_at: Mapped[datetime | None] = mapped_column()  # the flood cap counts from here

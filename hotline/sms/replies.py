@@ -15,6 +15,7 @@ from hotline.callbacks.requests import request_callback
 from hotline.sms import store
 from hotline.sms.answers import DirectoryAnswers, Renderer, Reply
 from hotline.sms.callbacks import CallbackPromise
+from hotline.sms.checks import SmsChecks, Turn, is_check_form
 from hotline.sms.commands import ParsedMessage
 from hotline.sms.conversation import Conversation, Menu
 from hotline.sms.regions import RegionBook
@@ -40,15 +41,17 @@ class Replies:
     """Routes a parsed message to its answer; commits what the answer promises (CHAL, TIL, STOP)."""
 
     def __init__(self, commands: CommandTable, texts: SmsTexts, renderer: Renderer,
-                 directory: DirectoryAnswers, promise: CallbackPromise):
+                 directory: DirectoryAnswers, promise: CallbackPromise, checks: SmsChecks):
         self.commands, self.texts, self.renderer = commands, texts, renderer
-        self.directory, self.promise = directory, promise
+        self.directory, self.promise, self.checks = directory, promise, checks
         self.promises = store.Promises()
         # the numbered list: what people ask about, then CHAL and TIL (MENU, STOP, START are words)
         self.numbered = [c for c in commands.menu() if c.action not in ("menu", "opt_out", "opt_in")][:9]
 
     def answer(self, parsed: ParsedMessage, ctx: Context) -> Reply:
         """The reply to ``parsed`` (not capped: the caller checked the flood cap)."""
+        if ctx.menu is not None and ctx.menu.kind == "check" and not leaves_check(parsed):
+            return self.checks.answer(ctx.menu, parsed.normalized.split(), stored_check(ctx), turn(ctx))
         if parsed.kind == "command":
             command = self.commands.commands[parsed.command]
             return self.command(command, parsed.region, parsed.place, list(parsed.numbers), ctx)
@@ -89,16 +92,24 @@ class Replies:
 
     def directory_command(self, command: Command, region: str | None, place: str | None,
                           numbers: list[int], ctx: Context) -> Reply:
-        """``KOMOK``, ``KOMOK OSH``, ``KOMOK 4``, ``KOMOK OSH 2``: region by name or key, then page."""
-        if region is None and numbers and numbers[0] in ctx.book.by_key:
+        """``KOMOK``, ``KOMOK OSH``, ``KOMOK 4``, ``KOMOK OSH 2``: region by name or key, then page.
+
+        A command whose answer is the same everywhere (BALA) never asks for a region, so its one
+        number is the page: ``BALA 2`` is the long form of "1 – more" after ``BALA``."""
+        if self.checks.rule_for(command.code) and is_check_form(numbers):
+            remembered = (region, place) if region else (ctx.conversation.region, ctx.conversation.place)
+            return replace(self.checks.one_shot(command, numbers, turn(ctx, *remembered)), region=region, place=place)
+        regional = self.directory.regional(command, ctx.book)
+        if region is None and regional and numbers and numbers[0] in ctx.book.by_key:
             region = ctx.book.by_key[numbers.pop(0)]
         page = numbers[0] if numbers and numbers[0] >= 1 else 1
         named = region is not None
         if not named:
             region, place = ctx.conversation.region, ctx.conversation.place
-        if region is None and self.directory.regional(command, ctx.book):
+        if region is None and regional:
             return self.directory.region_question(command, ctx.lang, ctx.script, ctx.book)
-        reply = self.directory.answer(command, region, place, page, ctx.lang, ctx.script, ctx.book)
+        reply = self.directory.answer(command, region, place, page, ctx.lang, ctx.script, ctx.book,
+                                      self.checks.footer(command, ctx.lang))
         return reply if named else replace(reply, region=None, place=None)
 
     def callback(self, command: Command, ctx: Context) -> Reply:
@@ -133,7 +144,12 @@ class Replies:
             return self.directory_command(command, ctx.book.by_key[digit], None, [], ctx)
         if menu.kind == "more" and digit == 1:
             command = self.commands.commands[menu.command]
-            return self.directory.answer(command, menu.region, menu.place, menu.page, ctx.lang, ctx.script, ctx.book)
+            return self.directory.answer(command, menu.region, menu.place, menu.page, ctx.lang, ctx.script, ctx.book,
+                                         self.checks.footer(command, ctx.lang))
+        if menu.kind == "more" and digit == 2 and self.checks.rule_for(menu.command):
+            return self.checks.start(self.commands.commands[menu.command], turn(ctx))
+        if menu.kind == "verdict" and digit == 1:
+            return self.checks.verdict_page(menu, stored_check(ctx), turn(ctx))
         if menu.kind == "commands" and 1 <= digit <= len(self.numbered):
             return self.command(self.numbered[digit - 1], None, None, [], ctx)
         if menu.kind == "language" and digit in LANGUAGE_KEYS:
@@ -149,7 +165,7 @@ class Replies:
             command = self.commands.commands[menu.command]
             asked = self.directory.region_question(command, ctx.lang, ctx.script, ctx.book)
             return replace(asked, sms=self.renderer.fit([wrong], [asked.sms.text], ctx.script))
-        again = self.texts.get(ctx.lang, "more" if menu.kind == "more" else "language_set")
+        again = self.texts.get(ctx.lang, "more" if menu.kind in ("more", "verdict") else "language_set")
         return Reply(self.renderer.render([wrong, again], ctx.script), menu, command=menu.command)
 
     def command_list(self, ctx: Context, lead: str, unmatched: bool = False) -> Reply:
@@ -172,3 +188,20 @@ class Replies:
             if not sms.dropped and not sms.truncated:
                 break
         return Reply(sms, Menu("commands"), unmatched=unmatched)
+
+
+def leaves_check(parsed: ParsedMessage) -> bool:
+    """Whether a message ends an open check: another command does, a number never does (even
+    one that is also a keyword, like 112 or 1227)."""
+    return parsed.kind == "command" and not parsed.normalized.replace(" ", "").isdigit()
+
+
+def stored_check(ctx: Context) -> tuple[str | None, dict | None]:
+    return ctx.conversation.check_rule, ctx.conversation.check_answers
+
+
+def turn(ctx: Context, region: str | None = None, place: str | None = None) -> Turn:
+    """What a check needs of the context; the region named in the message, else the remembered one."""
+    if region is None:
+        region, place = ctx.conversation.region, ctx.conversation.place
+    return Turn(ctx.lang, ctx.script, ctx.now, region, place)

@@ -50,7 +50,8 @@ def load_conversation(reader: FastRead, engine: Engine, number: str, sid: str) -
     return Conversation(
         number=number, script=row["script"], language=row["language"], preferred=row["preferred"],
         region=row["region"], place=row["place"], menu=Menu.from_json(row["menu"]), menu_at=row["menu_at"],
-        last_command=row["last_command"], last_sid=row["last_sid"], last_reply=row["last_reply"],
+        last_command=row["last_command"], check_rule=row["check_rule"], check_answers=row["check_answers"],
+        last_sid=row["last_sid"], last_reply=row["last_reply"],
         window_started_at=row["window_started_at"], replies=row["replies"] or 0, logged_id=row["logged_id"],
     )
 

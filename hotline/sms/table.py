@@ -17,7 +17,7 @@ COMMANDS_FILE = DATA_DIR / "sms_commands.yaml"
 ACTIONS = {"directory", "callback", "language", "menu", "opt_out", "opt_in"}
 LANGUAGES = {"ky", "ru", "en"}
 FIELDS = {"code", "keyword", "keyword_cyrillic", "label_ky", "label_ru", "action", "topics", "menu",
-          "typos", "anywhere", "aliases"}
+          "typos", "anywhere", "check", "aliases"}
 REQUIRED = ("code", "keyword", "keyword_cyrillic", "label_ky", "label_ru", "action", "aliases")
 LABEL_LIMIT = 24
 #: Typos are forgiven only in spellings at least this long: "ok", "da", "net" stay themselves.
@@ -40,6 +40,9 @@ class Command:
     menu: bool
     typos: bool
     anywhere: bool
+    #: what each number of the eligibility check form means (``KOMOK 5 3 4000``), per language, in
+    #: the order of the rule's ``sms_order``; empty for commands without a check
+    check: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -157,11 +160,30 @@ def _add_command(table: CommandTable, path: Path, index: int, row, topics: set) 
     table.commands[code] = Command(
         code=code, keyword=row["keyword"], keyword_cyrillic=row["keyword_cyrillic"],
         label_ky=row["label_ky"], label_ru=row["label_ru"], action=row["action"],
-        topics=tuple(row_topics), **flags)
+        topics=tuple(row_topics), check=_check_labels(row.get("check"), row["action"], fail), **flags)
     own = _add_aliases(table, code, row["aliases"], fail)
     for name in ("keyword", "keyword_cyrillic"):
         if alias_key(row[name]) not in own:
             fail(name, f"{row[name]!r} is not one of the command's aliases, so texting it would fail")
+
+
+def _check_labels(check, action: str, fail) -> dict[str, tuple[str, ...]]:
+    """The labels of the check form's numbers: the same count in ky and ru, for directory commands."""
+    if check is None:
+        return {}
+    if action != "directory":
+        fail("check", "only directory commands (those with an eligibility rule) take a check form")
+    if not isinstance(check, dict) or set(check) - {"__line__"} != {"ky", "ru"}:
+        fail("check", "expected labels in ky and ru")
+    labels = {}
+    for lang in ("ky", "ru"):
+        items = check[lang]
+        if not isinstance(items, list) or not items or not all(isinstance(i, str) and i.strip() for i in items):
+            fail(f"check.{lang}", "expected a list of labels, one per number")
+        labels[lang] = tuple(items)
+    if len(labels["ky"]) != len(labels["ru"]):
+        fail("check", "ky and ru need the same number of labels")
+    return labels
 
 
 def _add_aliases(table: CommandTable, code: str, aliases, fail) -> set[str]:
