@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ivr_flows.loader import FLOWS_DIR, FlowError, read_flow
-from ivr_flows.model import CONTENT_PROMPTS, RETURN, Exit, Flow, Node, Step
+from ivr_flows.model import CHECK_PROMPTS, CONTENT_PROMPTS, RETURN, Exit, Flow, Node, Step
 
 __all__ = ["FLOWS_DIR", "FlowError", "FlowSet", "load_flows"]
 
@@ -96,11 +96,13 @@ class FlowSet:
             yield "3 fails", self.resolve(flow.give_up, node.flow)
 
 
-def load_flows(directory: Path = FLOWS_DIR, prompts: Mapping[str, set[str]] | None = None) -> FlowSet:
+def load_flows(directory: Path = FLOWS_DIR, prompts: Mapping[str, set[str]] | None = None,
+               rules: set[str] | None = None) -> FlowSet:
     """Read and check every flow in ``directory``; raise :class:`FlowError` listing all problems.
 
     ``prompts`` maps each language to the prompt ids its catalogue has; every id a flow uses must be
-    in every language.
+    in every language. ``rules``: the eligibility rule ids that exist; an eligibility node naming
+    another is a problem.
     """
     problems: list[str] = []
     flows = {}
@@ -115,6 +117,8 @@ def load_flows(directory: Path = FLOWS_DIR, prompts: Mapping[str, set[str]] | No
     if not flow_set.entries:
         problems.append("no flow is marked 'entry: true'; no caller could reach any menu")
     _check_references(flow_set, problems)
+    if rules is not None:
+        _check_rules(flow_set, rules, problems)
     if prompts is not None:
         _check_prompts(flow_set, prompts, problems)
     if not problems:
@@ -144,6 +148,14 @@ def _check_references(flow_set: FlowSet, problems: list[str]) -> None:
                     problems.append(f"{where}: route '{key}' sends an SMS, but the node has no content or sms prompt")
 
 
+def _check_rules(flow_set: FlowSet, rules: set[str], problems: list[str]) -> None:
+    for flow in flow_set.flows.values():
+        for node in flow.nodes.values():
+            if node.action == "eligibility" and node.rule and node.rule not in rules:
+                problems.append(f"{Path(flow.path).name}, node '{node.id}': unknown rule '{node.rule}' "
+                                f"(no data/rules/{node.rule}.yaml)")
+
+
 def _prompt_ids(node: Node):
     yield from node.say
     yield from node.after
@@ -154,10 +166,11 @@ def _prompt_ids(node: Node):
 
 
 def _check_prompts(flow_set: FlowSet, prompts: Mapping[str, set[str]], problems: list[str]) -> None:
-    for prompt in CONTENT_PROMPTS:
+    checks = any(n.action == "eligibility" for f in flow_set.flows.values() for n in f.nodes.values())
+    for prompt in CONTENT_PROMPTS + (CHECK_PROMPTS if checks else ()):
         missing = [lang for lang, ids in sorted(prompts.items()) if prompt not in ids]
         if missing:
-            problems.append(f"prompt '{prompt}' (spoken with office lists) is missing in {', '.join(missing)}")
+            problems.append(f"prompt '{prompt}' (spoken by the engine) is missing in {', '.join(missing)}")
     for flow in flow_set.flows.values():
         for node in flow.nodes.values():
             for prompt in dict.fromkeys(_prompt_ids(node)):

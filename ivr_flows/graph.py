@@ -21,6 +21,8 @@ def mermaid(flows: FlowSet, catalogue=None, lang: str = "ky") -> str:
             label = node.ref
             if catalogue is not None and node.say:
                 label += "<br/>" + _label(catalogue.text(lang, node.say[0]))
+            if node.rule:
+                label += f"<br/>check: {node.rule}"
             shape = ('(["', '"])') if node.action else ('["', '"]')
             lines.append(f"    {_id(node.ref)}{shape[0]}{label}{shape[1]}")
         lines.append("  end")

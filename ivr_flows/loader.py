@@ -2,7 +2,8 @@
 
 Checks: unknown fields, node ids, prompt ids, actions and content types; dangling exits; gathering
 nodes without ``other`` or ``no_response``; reserved keys used as menu choices; a prompt missing in
-one language; nodes no caller can reach.
+one language; nodes no caller can reach; eligibility nodes without a rule (unknown rule ids are
+checked in ``load_flows``, given the rule ids).
 """
 
 from collections.abc import Mapping
@@ -16,7 +17,8 @@ from ivr_flows.model import (
 )
 
 FLOWS_DIR = Path(__file__).resolve().parent
-NODE_FIELDS = {"say", "content", "after", "gather", "routes", "back", "action", "next", "sms", "reserved_keys"}
+NODE_FIELDS = {"say", "content", "after", "gather", "routes", "back", "action", "next", "sms", "reserved_keys",
+               "rule"}
 EXIT_FIELDS = {"goto", "say", "action", "params", "set"}
 FLOW_FIELDS = {"flow", "start", "entry", "give_up", "operator", "nodes"}
 
@@ -101,11 +103,19 @@ def _node(flow: str, node_id: str, raw, where: str, problems: list[str]) -> Node
         problems.append(f"{where}: neither gathers, nor has an action, nor a next node")
     if action is not None and action not in NODE_ACTIONS:
         problems.append(f"{where}: unknown action '{action}' (one of {', '.join(NODE_ACTIONS)})")
+    rule = raw.get("rule")
+    if action == "eligibility":
+        if not isinstance(rule, str) or not rule:
+            problems.append(f"{where}: an eligibility node needs 'rule' (a rule id from data/rules)")
+        if raw.get("next") is None:
+            problems.append(f"{where}: an eligibility node needs 'next' (where the caller goes after the verdict)")
+    elif rule is not None:
+        problems.append(f"{where}: 'rule' is only for 'action: eligibility'")
     return Node(
         flow=flow, id=node_id, say=_ids(raw.get("say"), f"{where}, say", problems), content=content,
         after=_ids(raw.get("after"), f"{where}, after", problems), gather=gather, routes=routes,
         back=raw.get("back"), action=action, next=raw.get("next"), sms=raw.get("sms"),
-        reserved_keys=bool(raw.get("reserved_keys", True)),
+        reserved_keys=bool(raw.get("reserved_keys", True)), rule=rule if isinstance(rule, str) else None,
     )
 
 

@@ -25,6 +25,8 @@ NODE_ACTIONS = {
     "operator": "connect to an operator in service hours, else take a message",
     "voicemail": "record a message and store a callback request",
     "hangup": "say the prompts, then end the call",
+    "eligibility": "ask the questions of the rule named in 'rule' by keypad, then speak the verdict; "
+                   "'next' is where the caller goes after it (and with '*')",
 }
 #: Dynamic content a node may speak after its prompts.
 CONTENT_TYPES = {
@@ -38,6 +40,13 @@ CONTENT_PROMPTS = (
     # said by the webhook after an exit's action
     "sms.sent", "sms.not_sent", "callback.recorded", "callback.refreshed", "callback.no_number",
     "fallback.apology",
+)
+#: Prompts an eligibility node speaks around a rule's own questions and verdict.
+CHECK_PROMPTS = (
+    "check.intro", "check.number_keys", "check.you_typed", "check.confirm", "check.type_again", "check.empty",
+    "check.not_digits", "check.below_minimum", "check.above_maximum", "check.no_such_option",
+    "check.not_a_date", "check.future_date", "check.after", "check.after_abroad", "check.sms_status.may_qualify",
+    "check.sms_status.does_not_qualify", "check.sms_status.cannot_tell",
 )
 #: Context a node or exit may set for the rest of the call.
 CONTEXT_KEYS = ("topic", "region")
@@ -77,6 +86,7 @@ class Node:
     next: str | None = None  # for nodes that neither gather nor end the call
     sms: str | None = None  # prompt id of the SMS version of a static message
     reserved_keys: bool = True  # False on the language choice, where 0, * and # mean nothing yet
+    rule: str | None = None  # the eligibility rule an ``action: eligibility`` node asks about
 
     @property
     def ref(self) -> str:

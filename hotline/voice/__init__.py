@@ -23,11 +23,13 @@ from ivr_flows import FLOWS_DIR, FlowError, FlowSet, load_flows
 flows_cli = AppGroup("flows", help="Check the voice menus, or draw them.")
 
 
-def load_checked_flows(catalogue: Catalogue, directory: Path = FLOWS_DIR) -> FlowSet:
-    """The flows, checked against the catalogue (every prompt in every language)."""
+def load_checked_flows(catalogue: Catalogue, directory: Path = FLOWS_DIR, rules=None) -> FlowSet:
+    """The flows, checked against the catalogue (every prompt in every language) and, given the
+    eligibility ``rules`` (ids), against them (an eligibility node must name one of them)."""
     problems = [f"prompt '{pid}' is missing in {lang}" for lang, ids in catalogue.missing().items() for pid in ids]
     try:
-        flows = load_flows(directory, prompts={lang: set(p) for lang, p in catalogue.prompts.items()})
+        flows = load_flows(directory, prompts={lang: set(p) for lang, p in catalogue.prompts.items()},
+                           rules=set(rules) if rules is not None else None)
     except FlowError as exc:
         raise FlowError(problems + exc.problems) from None
     if problems:
@@ -40,7 +42,8 @@ def init_app(app: Flask) -> None:
 
     catalogue = Catalogue.load(app.config.get("PROMPTS_DIR", PROMPTS_DIR))
     try:
-        flows = load_checked_flows(catalogue, Path(app.config.get("FLOWS_DIR", FLOWS_DIR)))
+        flows = load_checked_flows(catalogue, Path(app.config.get("FLOWS_DIR", FLOWS_DIR)),
+                                   rules=app.extensions["eligibility"])
     except FlowError as exc:
         raise ConfigurationError("the voice flows are invalid:\n" + str(exc)) from None
     try:
@@ -51,7 +54,7 @@ def init_app(app: Flask) -> None:
     directory = app.extensions.setdefault("directory_cache", DirectoryCache(app.config["DIRECTORY_CACHE_SECONDS"]))
     app.extensions["voice"] = VoiceEngine(
         flows, Speech(catalogue, directory), EventBuffer(app.config["CALL_EVENT_FLUSH_SECONDS"]),
-        AudioCache(app.config["AUDIO_DIR"]),
+        AudioCache(app.config["AUDIO_DIR"]), rules=app.extensions["eligibility"],
     )
     from hotline.voice.views import bp
 
@@ -62,10 +65,11 @@ def init_app(app: Flask) -> None:
 @flows_cli.command("check")
 @with_appcontext
 def check_command():
-    """Check every flow file: nodes, exits, prompts in both languages, reachability."""
+    """Check every flow file: nodes, exits, prompts in both languages, rules, reachability."""
     try:
         flows = load_checked_flows(Catalogue.load(current_app.config.get("PROMPTS_DIR", PROMPTS_DIR)),
-                                   Path(current_app.config.get("FLOWS_DIR", FLOWS_DIR)))
+                                   Path(current_app.config.get("FLOWS_DIR", FLOWS_DIR)),
+                                   rules=current_app.extensions["eligibility"])
     except FlowError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)

@@ -18,6 +18,7 @@ from hotline.extensions import db
 from hotline.messaging.outbound import queue_sms
 from hotline.sms.render import render_sms_reply
 from hotline.voice import store
+from hotline.voice.check_node import CheckNode
 from hotline.voice.events import EventBuffer
 from hotline.voice.operators import ServiceHours
 from hotline.voice.speech import Speech, Utterance
@@ -46,8 +47,9 @@ class Caller:
 class VoiceEngine:
     """Flows, speech and side effects, bound together for the webhooks."""
 
-    def __init__(self, flows: FlowSet, speech: Speech, events: EventBuffer, audio=None):
+    def __init__(self, flows: FlowSet, speech: Speech, events: EventBuffer, audio=None, rules: dict | None = None):
         self.flows, self.speech, self.events, self.audio = flows, speech, events, audio
+        self.checks = CheckNode(self, rules or {})  # the eligibility nodes
         self._render_requested: set[tuple[str, str]] = set()  # audio already asked of the worker
         # Menus render the same TwiML for the same state: keep it per process, until the
         # directory or the audio changes (operator and voicemail nodes depend on the clock: not kept).
@@ -68,6 +70,8 @@ class VoiceEngine:
     def step(self, ref: str, state: CallState, caller: Caller, form) -> VoiceResponse:
         """The caller pressed ``form['Digits']`` (or nothing) on ``ref``; answer with the next node."""
         node = self.flows.node(ref)
+        if node.action == "eligibility":
+            return self.checks.step(ref, state, caller, form)
         if node.action in ("operator", "voicemail"):  # Twilio reports how <Dial>/<Record> ended
             return self._after_dial_or_record(node, state, caller, form)
         digits = form.get("Digits") or None
@@ -150,6 +154,8 @@ class VoiceEngine:
     def _render(self, ref: str, state: CallState, caller: Caller, prefix: list[Utterance] | None = None,
                 depth: int = 0) -> VoiceResponse:
         node = self.flows.node(ref)
+        if node.action == "eligibility":
+            return self.checks.render(ref, state, caller, prefix)
         lang = state.lang
         said = list(prefix or []) + [self.speech.prompt(lang, p) for p in node.say]
         response = VoiceResponse()
@@ -194,7 +200,8 @@ class VoiceEngine:
         return FLOW_URL.format(flow=flow, node=node) + "?" + state.query()
 
     def _speak(self, verb, utterances: list[Utterance], lang: str) -> None:
-        """``<Play>`` what the audio cache has, ``<Say>`` the rest and ask the worker to render it."""
+        """``<Play>`` what the audio cache has, ``<Say>`` the rest and ask the worker to render it
+        (not for "dyn:" keys: words made from a caller's answers are said, never rendered ahead)."""
         base = current_app.config["PUBLIC_BASE_URL"]
         for utterance in utterances:
             name = self.audio.lookup(lang, utterance.key, utterance.text) if self.audio else None
@@ -203,6 +210,8 @@ class VoiceEngine:
                 continue
             verb.say(utterance.text, language=SAY_LANGUAGE[lang])
             key = (lang, utterance.key)
+            if utterance.key.startswith("dyn:"):
+                continue
             if self.audio is not None and key not in self._render_requested and len(self._render_requested) < 10000:
                 self._render_requested.add(key)
                 enqueue("tasks.audio.render", lang, utterance.key, utterance.text)

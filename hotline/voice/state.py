@@ -4,10 +4,12 @@ Keeping it in the URL (which Twilio signs) means a menu step needs no session lo
 the topic and region chosen, the page of offices, the menu to go back to, and the failures so far.
 """
 
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 LANGUAGES = ("ky", "ru")
+ANSWERS = re.compile(r"^[a-z0-9_]+:[a-z0-9_-]+(,[a-z0-9_]+:[a-z0-9_-]+)*$")  # see hotline.voice.checks
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,8 @@ class CallState:
     page: int = 0  # which three offices of a list
     fails: int = 0  # wrong keys or silences in a row on the current menu
     return_to: str | None = None  # the menu that chose the topic ("*" from a shared menu)
+    answers: str | None = None  # an eligibility check's answers so far ("family_size:5,has_livestock:n")
+    typed: str | None = None  # a number typed in a check, waiting to be confirmed
 
     @classmethod
     def from_args(cls, args) -> "CallState":
@@ -30,12 +34,15 @@ class CallState:
             page=_small_int(args.get("p")),
             fails=_small_int(args.get("f")),
             return_to=args.get("b") if _is_ref(args.get("b")) else None,
+            answers=_answers(args.get("a")),
+            typed=_typed(args.get("n")),
         )
 
     def query(self) -> str:
         """The state as a query string (defaults left out, so URLs stay short)."""
         pairs = [("l", self.lang)]
-        for key, value in (("t", self.topic), ("r", self.region), ("b", self.return_to)):
+        for key, value in (("t", self.topic), ("r", self.region), ("b", self.return_to), ("a", self.answers),
+                           ("n", self.typed)):
             if value:
                 pairs.append((key, value))
         for key, value in (("p", self.page), ("f", self.fails)):
@@ -55,6 +62,14 @@ def _slug(value: str | None) -> str | None:
 
 def _small_int(value: str | None) -> int:
     return int(value) if value and value.isdigit() and len(value) <= 3 else 0
+
+
+def _answers(value: str | None) -> str | None:
+    return value if value and len(value) <= 600 and ANSWERS.match(value) else None
+
+
+def _typed(value: str | None) -> str | None:
+    return value if value and len(value) <= 12 and value.isdigit() and value.isascii() else None
 
 
 def _is_ref(value: str | None) -> bool:

@@ -118,3 +118,51 @@ def test_shared_menus_go_back_to_the_menu_that_chose_the_topic(flows):
 
 def test_load_flows_without_prompts_checks_structure_only():
     assert "main.language" in load_flows().entries
+
+
+RULES = {"uy_bulogo_komok", "balaga_suyunchu", "russia_registration", "unemployment_benefit", "migrant_ishker"}
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ("rule: uy_bulogo_komok", "rule: uy_bulogo_komokk",
+     "benefits.yaml, node 'family_check': unknown rule 'uy_bulogo_komokk'"),
+    ("    rule: uy_bulogo_komok\n", "",
+     "benefits.yaml, node 'family_check': an eligibility node needs 'rule'"),
+    ("    rule: uy_bulogo_komok\n    next: menu\n", "    rule: uy_bulogo_komok\n",
+     "benefits.yaml, node 'family_check': an eligibility node needs 'next'"),
+    ('      "3": {goto: family_check}\n', '      "3": {goto: family_check}\n      "4": {goto: menu}\n', None),
+])
+def test_eligibility_nodes_are_checked(tmp_path, catalogue, old, new, problem):
+    directory = broken(tmp_path, "benefits.yaml", old, new)
+    if problem is None:  # a harmless edit: still valid
+        load_checked_flows(catalogue, directory, rules=RULES)
+        return
+    with pytest.raises(FlowError) as caught:
+        load_checked_flows(catalogue, directory, rules=RULES)
+    assert any(p.startswith(problem) for p in caught.value.problems), caught.value.problems
+
+
+def test_flows_check_names_an_unknown_rule(app_factory, database_url, broker_url, tmp_path):
+    app = app_factory(database_url, broker_url)
+    app.config["FLOWS_DIR"] = str(broken(tmp_path, "russia.yaml", "rule: russia_registration", "rule: russia_visa"))
+    result = app.test_cli_runner().invoke(args=["flows", "check"])
+    assert result.exit_code == 1
+    assert "russia.yaml, node 'registration_check': unknown rule 'russia_visa'" in result.output
+
+
+def test_the_app_refuses_to_start_on_an_unknown_rule(tmp_path, database_url, broker_url):
+    from hotline import ConfigurationError
+    from tests.conftest import make_app
+
+    directory = broken(tmp_path, "jobs.yaml", "rule: migrant_ishker", "rule: migrant_ishkerr")
+    with pytest.raises(ConfigurationError, match="jobs.yaml, node 'migrant_ishker_check': unknown rule"):
+        make_app(database_url, broker_url, FLOWS_DIR=str(directory))
+
+
+def test_every_check_prompt_is_required_once_a_flow_has_a_check(flows):
+    catalogue = Catalogue.load()
+    without = Catalogue({lang: {k: v for k, v in prompts.items() if k != "check.confirm"}
+                         for lang, prompts in catalogue.prompts.items()})
+    with pytest.raises(FlowError) as caught:
+        load_checked_flows(without)
+    assert any("prompt 'check.confirm'" in p for p in caught.value.problems)

@@ -1,0 +1,180 @@
+"""Eligibility checks by keypad: what is said and how the answers travel in the call's URL.
+
+A check node names a rule (``data/rules/``). Each turn asks the question ``evaluate`` says matters
+next; a count, an amount, a number of days or a date is typed and ended with ``#``, read back, and
+confirmed with 1 (2 types it again); yes/no and choices take one key. When the rule has what it
+needs, the verdict is spoken — what it means, why, how much, where, by when, what to bring, doubts —
+and offered by SMS. The turns themselves are in :mod:`hotline.voice.check_node`.
+"""
+
+import datetime as dt
+import re
+
+from audio.numbers import number_to_words, russian_plural, speak_amount
+from hotline.eligibility import Question, Rule, Verdict, check_answer
+from hotline.eligibility.model import AMOUNT, COUNT, DATE, DAYS_AGO, DOES_NOT_QUALIFY, YES_NO
+from hotline.voice.speech import Utterance
+
+NUMBER_TYPES = (COUNT, AMOUNT, DAYS_AGO, DATE)  # typed with several keys and "#": read back, confirmed
+_DIGITS = re.compile(r"\d+")
+_DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")  # how verdicts write dates (format_date)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ORDINAL = re.compile(r"\b(\d{1,9})-(?=\w)")  # Kyrgyz writes ordinals "1-күнү", "2018-жылдын"
+_KY_ORDINAL = {"а": "ынчы", "ы": "ынчы", "е": "инчи", "и": "инчи", "о": "унчу", "у": "унчу", "ө": "үнчү", "ү": "үнчү"}
+MONTHS = {
+    "ky": ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь",
+           "ноябрь", "декабрь"),
+    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+           "ноября", "декабря"),
+}
+
+
+def encode_answers(answers: dict) -> str | None:
+    """Answers as they travel in the action URL: ``family_size:5,has_livestock:n`` (None when empty).
+
+    Only ``[a-z0-9_:,-]``: question and option ids are slugs, yes/no is ``y``/``n``, a date is ISO.
+    """
+    return ",".join(f"{key}:{_encode(value)}" for key, value in answers.items()) or None
+
+
+def _encode(value) -> str:
+    if isinstance(value, bool):
+        return "y" if value else "n"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def decode_answers(rule: Rule, text: str | None, today: dt.date) -> dict:
+    """The answers a URL carries, typed and checked by the rule's questions; anything else is dropped
+    (a stale or tampered value is simply asked again)."""
+    questions = {q.id: q for q in rule.questions}
+    answers = {}
+    for pair in (text or "").split(","):
+        key, _, raw = pair.partition(":")
+        question = questions.get(key)
+        if question is None:
+            continue
+        try:
+            answers[key] = check_answer(question, _decode(question, raw), today)
+        except (ValueError, KeyError):  # AnswerError is a ValueError
+            continue
+    return answers
+
+
+def _decode(question: Question, raw: str):
+    if question.type == YES_NO:
+        return {"y": True, "n": False}[raw]
+    if question.type == DATE:
+        return dt.date.fromisoformat(raw)
+    if question.type in (COUNT, AMOUNT, DAYS_AGO):
+        if not raw.isdigit():
+            raise ValueError(raw)
+        return int(raw)
+    return raw  # a choice: check_answer refuses an id the question does not offer
+
+
+def spoken_date(day: dt.date, lang: str) -> str:
+    """``5 март 2024`` / ``5 марта 2024 года``: a date as a person says it (words come later)."""
+    if lang == "ru":
+        return f"{day.day} {MONTHS['ru'][day.month - 1]} {day.year} года"
+    return f"{day.year}-жыл, {day.day}-{MONTHS['ky'][day.month - 1]}"  # "…төртүнчү жыл, бешинчи март"
+
+
+def for_the_ear(text: str, lang: str) -> str:
+    """Text as it should be spoken: dates with month names; in Kyrgyz, numbers as words too.
+
+    The fallback voice is Russian (Twilio has no Kyrgyz): it would read "810" in Russian inside a
+    Kyrgyz sentence. Russian text keeps its digits: the engine reads them with the right endings.
+    """
+    def date(match):
+        try:
+            day = dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        except ValueError:
+            return match.group()
+        return spoken_date(day, lang)
+
+    text = _DATE.sub(date, text)
+    if lang != "ky":
+        return text
+    text = _ORDINAL.sub(lambda m: ky_ordinal(int(m.group(1))) + " ", text)
+    spoken = _DIGITS.sub(lambda m: number_to_words(int(m.group()), "ky") if len(m.group()) < 10 else m.group(), text)
+    return spoken[:1].upper() + spoken[1:] if text[:1].isdigit() else spoken
+
+
+def ky_ordinal(n: int) -> str:
+    """``1`` → "биринчи", ``3`` → "үчүнчү", ``2024`` → "эки миң жыйырма төртүнчү" (vowel harmony of the last word)."""
+    words = number_to_words(n, "ky")
+    vowels = [c for c in words if c in _KY_ORDINAL]
+    suffix = _KY_ORDINAL[vowels[-1]] if vowels else "инчи"
+    return words + (suffix[1:] if words[-1] in "аеиоуөүы" else suffix)
+
+
+def readback(question: Question, value, lang: str) -> str:
+    """The typed answer as it is read back for confirmation: "4000 сом", "12 күн", a date."""
+    if question.type == DATE:
+        return for_the_ear(spoken_date(value, lang), lang)
+    if question.type == AMOUNT:
+        return speak_amount(value, lang)
+    words = number_to_words(value, lang)
+    if question.type == DAYS_AGO:
+        return f"{words} " + ("күн" if lang == "ky" else russian_plural(value, "день", "дня", "дней"))
+    return words
+
+
+def question_utterances(rule: Rule, question: Question, lang: str) -> list[Utterance]:
+    """The question, and for a choice its options ("1 — ..."); the same words every call, so cacheable."""
+    said = [Utterance(f"rule:{rule.id}:{question.id}", for_the_ear(question.prompt.in_language(lang), lang))]
+    for option in question.options:
+        text = f"{option.digit} — {option.text.in_language(lang)}."
+        said.append(Utterance(f"rule:{rule.id}:{question.id}:{option.id}", for_the_ear(text, lang)))
+    return said
+
+
+def verdict_sentences(verdict: Verdict, lang: str) -> list[str]:
+    """The verdict for the ear, most important first: what it means, why, how much, by when, where,
+    what to bring, notes, doubts, and what to do about the doubts."""
+    sentences = [step.in_language(lang) for step in verdict.next_steps[:1]]
+    sentences += [reason.text.in_language(lang) for reason in verdict.reasons]
+    if verdict.amount is not None:
+        sentences.append(verdict.amount.text.in_language(lang))
+    dated = [d for d in verdict.deadlines if d.date is not None]
+    sentences += [deadline.text.in_language(lang) for deadline in dated]
+    sentences.append(verdict.apply_at.text.in_language(lang))
+    sentences += [deadline.text.in_language(lang) for deadline in verdict.deadlines if deadline.date is None]
+    sentences += [document.text.in_language(lang) for document in verdict.documents]
+    sentences += [note.text.in_language(lang) for note in verdict.notes]
+    sentences += [doubt.text.in_language(lang) for doubt in verdict.unverified]
+    sentences += [step.in_language(lang) for step in verdict.next_steps[1:]]
+    return list(dict.fromkeys(sentences))  # a reason and a passed deadline may say the same thing
+
+
+def verdict_sms_parts(verdict: Verdict, lang: str, status: str | None, offices: list[str]) -> list[str]:
+    """The verdict for two SMS segments (134 Cyrillic characters), in the order the renderer keeps
+    them: the benefit's short name and ``status`` (the catalogue's few words), then what helps most
+    for that outcome — the amount when the caller may qualify, the reason when not — the office to
+    call, and the dated deadline. Each sentence is cut to its first sentence."""
+    head = verdict.name.in_language(lang).split(" — ")[0] + (f": {status}" if status else "")
+    reasons = [_first_sentence(reason.text.in_language(lang)) for reason in verdict.reasons]
+    amount = [_first_sentence(verdict.amount.text.in_language(lang))] if verdict.amount is not None else []
+    dated = [_first_sentence(d.text.in_language(lang)) for d in verdict.deadlines if d.date is not None]
+    if verdict.status == DOES_NOT_QUALIFY:
+        return [head, *reasons[:1], *offices]
+    return [head, *amount, *offices[:1], *dated, *reasons]
+
+
+def _first_sentence(text: str) -> str:
+    return _SENTENCE_END.split(text, maxsplit=1)[0]
+
+
+def verdict_utterances(verdict: Verdict, lang: str) -> list[Utterance]:
+    """Spoken, not rendered ahead: the words depend on the answers. Keys start with "dyn:", which
+    the engine never asks the audio worker to render (it plays a render only if one exists)."""
+    return [Utterance(f"dyn:verdict:{verdict.rule_id}:{n}", for_the_ear(sentence, lang))
+            for n, sentence in enumerate(verdict_sentences(verdict, lang))]
+
+
+def is_number_question(question: Question) -> bool:
+    """Typed with several keys and ended with ``#`` (then read back), rather than one key."""
+    return question.type in NUMBER_TYPES
+

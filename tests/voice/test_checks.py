@@ -1,0 +1,134 @@
+"""Eligibility checks on a call: keypad answers through the real webhooks, bad answers, keys, SMS."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+from sqlalchemy import select
+
+from hotline.extensions import db
+from hotline.messaging.models import SmsMessage
+from hotline.voice.check_node import today_for
+from hotline.voice.checks import decode_answers, encode_answers, for_the_ear
+from hotline.voice.engine import Caller
+from hotline.voice.simulate import CallSimulator
+
+KY_CALLER = "+996777000444"
+# Kyrgyz caller: language, children menu, birth grant, "3" to check
+TO_BIRTH_CHECK = ["1", "1", "1", "3"]
+TO_FAMILY_CHECK = ["1", "2", "1", "3"]
+
+
+def call(app, inputs, caller=KY_CALLER):
+    return CallSimulator(app, caller=caller, sid="CA" + "c" * 32).run(inputs)
+
+
+def said(turn) -> str:
+    return "\n".join(turn.said)
+
+
+def ddmmyyyy(day: dt.date) -> str:
+    return day.strftime("%d%m%Y") + "#"
+
+
+def caller_today(app, number=KY_CALLER) -> dt.date:
+    with app.app_context():
+        return today_for(Caller("CA1", number, None))
+
+
+def test_birth_grant_born_ten_days_ago_may_qualify(app):
+    born = caller_today(app) - dt.timedelta(days=10)
+    # date typed and confirmed; not in state care; with a parent; a citizen; one baby, confirmed; then SMS
+    turns = call(app, TO_BIRTH_CHECK + [ddmmyyyy(born), "1", "2", "1", "1", "1#", "1", "1"])
+    assert "Бала качан төрөлгөн?" in said(turns[4])
+    assert f"{born.day}" not in said(turns[5])  # the date is read in words, with the month's name
+    assert "Сиз тердиңиз:" in said(turns[5]) and "жыл" in said(turns[5])
+    verdict = said(turns[-2])
+    assert "Ар бир балага төрт миң сомдон" in verdict
+    assert "Арыз берүүгө дагы убакыт бар" in verdict
+    assert turns[-1].node == "children.menu" and "SMS жөнөтүлдү." in said(turns[-1])
+    with app.app_context():
+        body = db.session.scalars(select(SmsMessage.body)).one()
+    assert "Балага сүйүнчү" in body and "4000" in body and len(body) <= 134
+
+
+@pytest.mark.parametrize(("born", "verdict"), [
+    (dt.date(2017, 12, 31), "2018-жылдын 1-январынан бери төрөлгөн балдарга гана берилет"),
+])
+def test_birth_grant_born_before_2018_does_not_qualify(app, born, verdict):
+    turns = call(app, TO_BIRTH_CHECK + [ddmmyyyy(born), "1"])
+    assert for_the_ear(verdict, "ky") in said(turns[-1])
+    assert "туура келбейт окшойт" in said(turns[-1])
+
+
+@pytest.mark.parametrize(("typed", "said_then"), [
+    ("99#", "Бул сан өтө чоң."),  # children: at most 30
+    ("#", "Санды терип, торчо белгисин басыңыз."),  # "#" alone: nothing typed
+    ("-", "Санды терип, торчо белгисин басыңыз."),  # silence
+])
+def test_a_bad_number_says_what_to_do_and_asks_again(app, typed, said_then):
+    turns = call(app, TO_FAMILY_CHECK + [typed, "3#"])
+    assert turns[5].node == "benefits.family_check"
+    assert said_then in said(turns[5]) and "канча балаңыз бар?" in said(turns[5])
+    assert "Сиз тердиңиз: үч." in said(turns[6])
+
+
+def test_a_date_in_the_future_or_impossible_is_refused(app):
+    tomorrow = caller_today(app) + dt.timedelta(days=1)
+    turns = call(app, TO_BIRTH_CHECK + [ddmmyyyy(tomorrow), "31022024#", "1"])
+    assert "Бул күн али келе элек." in said(turns[5])
+    assert "Мындай күн жок." in said(turns[6])
+
+
+def test_three_bad_answers_in_a_row_offer_a_message(app):
+    turns = call(app, TO_FAMILY_CHECK + ["99#", "99#", "99#"])
+    assert turns[-1].node == "operator.give_up"
+
+
+def test_wrong_key_on_a_yes_no_question(app):
+    turns = call(app, TO_FAMILY_CHECK + ["3#", "1", "5#", "1", "4000#", "1", "7", "2"])
+    assert "Мындай баскыч жок." in said(turns[11]) and "мал барбы?" in said(turns[11])
+    assert "жүк ташуучу машина" in said(turns[12])
+
+
+def test_zero_is_a_number_and_star_goes_back(app):
+    turns = call(app, TO_FAMILY_CHECK + ["0#", "1"])
+    assert "Сиз тердиңиз: нөл." in said(turns[5])
+    assert "16 жашка чейинки балдары бар үй-бүлөлөргө гана берилет" in said(turns[6]).replace("он алты", "16")
+    back = call(app, TO_FAMILY_CHECK + ["12*"], caller="+996777000445")  # a new caller: asked the language
+    assert back[-1].node == "benefits.menu"
+
+
+def test_reserved_keys_on_the_verdict(app):
+    answers = ["3#", "1", "5#", "1", "4000#", "1", "2", "2", "2"]
+    turns = call(app, TO_FAMILY_CHECK + answers + ["#", "3"])
+    assert "Возможно, вам положено это пособие." in said(turns[-2])  # the verdict again, in Russian
+    assert turns[-1].node == "regions.choose"  # offices of the topic in the caller's region
+    operator = call(app, TO_FAMILY_CHECK + ["3#", "0"], caller="+996777000445")  # on a confirmation, 0 is a person
+    assert operator[-1].node != "benefits.family_check"
+
+
+def test_verdict_words_are_never_sent_to_the_audio_worker(app):
+    call(app, TO_FAMILY_CHECK + ["3#", "1", "5#", "1", "4000#", "1", "2", "2", "2", "2"])
+    requested = app.extensions["voice"]._render_requested
+    assert any(key.startswith("rule:uy_bulogo_komok:") for _, key in requested)
+    assert not any(key.startswith("dyn:") for _, key in requested)
+
+
+def test_answers_in_the_url_round_trip_and_tampering_is_dropped(app):
+    rule = app.extensions["eligibility"]["uy_bulogo_komok"]
+    today = dt.date(2024, 5, 1)
+    answers = {"children_under_16": 3, "family_size": 5, "family_income": 4000, "has_livestock": False}
+    assert decode_answers(rule, encode_answers(answers), today) == answers
+    tampered = "children_under_16:300,family_size:x,has_livestock:maybe,nope:1,family_income:4000"
+    assert decode_answers(rule, tampered, today) == {"family_income": 4000}
+
+
+def test_a_tampered_url_is_asked_again_instead_of_failing(twilio):
+    # 999 children and a typed 77 are out of range: dropped, so the "1" is a fresh answer to read back
+    response = twilio.call("/twilio/voice/flow/benefits/family_check?l=ky&a=children_under_16%3A999&n=77",
+                           digits="1")
+    assert response.status_code == 200
+    gather = ET.fromstring(response.data).find("./Gather")
+    assert [say.text for say in gather.findall("./Say")][:1] == ["Сиз тердиңиз: бир."]
+    assert "n=1" in gather.get("action") and gather.get("numDigits") == "1"
