@@ -1,36 +1,28 @@
 """Eligibility checks by SMS: ``KOMOK 5 3 4000`` in one message, or one question per message.
 
-The rules and the engine are :mod:`hotline.eligibility`'s; this module turns an SMS into answers,
-and a question or a verdict into an SMS within the segment budget. The answers so far live in the
-conversation row (``check_rule``, ``check_answers``), so whichever process gets the next message
-asks the next question. Verdicts never promise: "you may qualify — apply at …".
+The rules and the engine are :mod:`hotline.eligibility`'s; :mod:`hotline.sms.check_input` reads a
+message as answers; this module turns a question or a verdict into an SMS within the budget. The
+answers so far live in the conversation row (``check_rule``, ``check_answers``), so whichever
+process gets the next message asks the next question. Verdicts never promise: "you may qualify —
+apply at …".
 """
 
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from hotline.directory.cache import DirectoryCache
 from hotline.eligibility import (
-    DOES_NOT_QUALIFY, AnswerError, NextQuestion, Question, Rule, Verdict, check_answer, evaluate,
-    one_shot_answers, parse_keypad_answer,
+    DOES_NOT_QUALIFY, AnswerError, NextQuestion, Question, Rule, Verdict, evaluate, one_shot_answers,
 )
 from hotline.eligibility.dates import format_number
-from hotline.eligibility.model import CHOICE, DATE, YES_NO
 from hotline.sms.answers import Renderer, Reply
+from hotline.sms.check_input import decode_answers, encode_answers, join_date, sms_answer, today_in_bishkek
 from hotline.sms.conversation import Menu
 from hotline.sms.offices import OfficeFormatter
 from hotline.sms.table import Command, CommandTable
 from hotline.sms.texts import SmsTexts
 
-#: The documents' rules and deadlines are Kyrgyz dates: "six months after birth" ends at midnight
-#: in Bishkek, not in UTC.
-BISHKEK = ZoneInfo("Asia/Bishkek")
-#: Yes and no as people text them (folded, see :func:`~hotline.sms.normalize.fold_for_match`),
-#: besides the 1 and 2 the questions offer.
-YES_WORDS = {"ooba", "ova", "oova", "ia", "da", "yes", "ha"}
-NO_WORDS = {"jok", "net", "no"}
 #: Sentences of a keypad prompt that make no sense in an SMS ("… and press #").
 _KEYPAD_SENTENCE = re.compile(r"торчо|решётк|решетк", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
@@ -67,59 +59,10 @@ def link_rules(rules: dict[str, Rule], commands: CommandTable) -> dict[str, Rule
     return linked
 
 
-def is_check_form(numbers: list[int]) -> bool:
-    """Whether a command's numbers are answers (``KOMOK 5 3 4000``, ``BALA 05032024``) rather than
-    the region key and page of the directory's long form (``KOMOK 3 2``): three numbers or more,
-    or one that is neither a region key nor a page people ever reach."""
-    return len(numbers) >= 3 or any(number > 9 for number in numbers)
-
-
-def today_in_bishkek(now: dt.datetime) -> dt.date:
-    """The date in Kyrgyzstan at ``now`` (naive UTC, like every timestamp in the database)."""
-    return now.replace(tzinfo=dt.timezone.utc).astimezone(BISHKEK).date()
-
-
 def check_form(command: Command, lang: str) -> str:
     """"КӨМӨК <үй-бүлө> <16 жашка чейин бала> <киреше>": the one-shot form, in Cyrillic (rendered
     to Latin for Latin writers, like every reply)."""
     return " ".join([command.keyword_cyrillic] + [f"<{label}>" for label in command.check[lang]])
-
-
-def encode_answers(answers: dict) -> dict:
-    """Answers as JSON (dates as ISO text)."""
-    return {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in answers.items()}
-
-
-def decode_answers(rule: Rule, stored: dict | None) -> dict:
-    """The answers :func:`encode_answers` stored; anything this rule does not ask is dropped."""
-    answers = {}
-    for key, value in (stored or {}).items():
-        try:
-            question = rule.question(key)
-        except KeyError:
-            continue
-        answers[key] = dt.date.fromisoformat(value) if question.type == DATE and isinstance(value, str) else value
-    return answers
-
-
-def sms_answer(question: Question, words: list[str], today: dt.date):
-    """The answer to ``question`` in the folded ``words`` of one SMS, or :class:`AnswerError`.
-
-    Numbers as on the keypad (yes 1, no 2, an option's digit, a date as DDMMYYYY); also yes/no as
-    words, and a date typed with separators (5.3.2024)."""
-    numbers = [int(word) for word in words if word.isdigit()]
-    if question.type == YES_NO and len(words) == 1 and words[0] in YES_WORDS | NO_WORDS:
-        return words[0] in YES_WORDS
-    if question.type == DATE and len(numbers) == 3 and len(words) == 3:
-        day, month, year = numbers
-        return parse_keypad_answer(question, f"{day:02d}{month:02d}{year:04d}", today)
-    if len(numbers) != 1 or len(words) != 1:
-        raise AnswerError(question.id, "not_digits", "expected one number")
-    if question.type == DATE:
-        return parse_keypad_answer(question, str(numbers[0]).zfill(8), today)
-    if question.type in (YES_NO, CHOICE):
-        return parse_keypad_answer(question, words[0], today)
-    return check_answer(question, numbers[0], today)
 
 
 def question_parts(question: Question, lang: str) -> list[str]:
@@ -146,17 +89,6 @@ def amount_clause(verdict: Verdict, lang: str) -> str:
     clauses = text.split(" — ")
     clause = next((c for c in clauses if figure and figure in c), clauses[0]).strip()
     return clause[0].upper() + clause[1:]
-
-
-def join_date(rule: Rule, numbers: list[int]) -> list[int]:
-    """``BALA 5.3.2024 1`` as ``BALA 05032024 1``: a first date typed with separators is one number."""
-    first = rule.question(rule.sms_order[0]) if rule.sms_order else None
-    if first is None or first.type != DATE or len(numbers) < 3:
-        return numbers
-    day, month, year = numbers[:3]
-    if not (1 <= day <= 31 and 1 <= month <= 12 and year >= 1900):
-        return numbers
-    return [int(f"{day:02d}{month:02d}{year:04d}")] + numbers[3:]
 
 
 def first_sentence(text: str) -> str:

@@ -15,7 +15,8 @@ from hotline.callbacks.requests import request_callback
 from hotline.sms import store
 from hotline.sms.answers import DirectoryAnswers, Renderer, Reply
 from hotline.sms.callbacks import CallbackPromise
-from hotline.sms.checks import SmsChecks, Turn, is_check_form
+from hotline.sms.check_input import is_check_form
+from hotline.sms.checks import SmsChecks, Turn
 from hotline.sms.commands import ParsedMessage
 from hotline.sms.conversation import Conversation, Menu
 from hotline.sms.regions import RegionBook

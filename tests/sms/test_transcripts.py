@@ -34,7 +34,8 @@ def test_transcript(app, sms_rows, directory_numbers, path):
         quoted = set(E164.findall(exchange.reply))
         assert quoted <= directory_numbers, f"{where} quotes numbers not in data/: {quoted - directory_numbers}"
         inbound, reply = sms_rows(script["caller"])[-2:]
-        assert (inbound.direction, inbound.body, inbound.command) == (SmsMessage.INBOUND, str(turn["send"]), turn["command"])
+        assert (inbound.direction, inbound.body) == (SmsMessage.INBOUND, str(turn["send"]))
+        assert inbound.command == turn["command"], where
         assert inbound.status == turn.get("status", SmsMessage.RECEIVED), where
         assert (reply.direction, reply.reply_to_id, reply.body) == (SmsMessage.OUTBOUND, inbound.id, exchange.reply)
         assert (reply.encoding, reply.segments) == (exchange.segments.encoding, exchange.segments.segments)
