@@ -16,10 +16,11 @@ import logging
 import operator
 import os
 import threading
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ClauseElement
 
@@ -99,8 +100,12 @@ class KeptConnection:
 
     def get(self, engine: Engine):
         local = self._local
-        if getattr(local, "engine", None) is not engine or local.pid != os.getpid():
+        if (getattr(local, "engine", None) is not engine or local.pid != os.getpid()
+                or not local.connection.is_valid):  # closed by engine.dispose()
+            if getattr(local, "pid", None) == os.getpid():
+                self.discard()  # this thread's connection to another engine (an app of its own, in tests)
             connection = engine.raw_connection()  # kept by this thread, never returned to the pool
+            _close_on_dispose(engine, connection)
             if self.autocommit:
                 driver = connection.dbapi_connection
                 if engine.dialect.name == "postgresql":
@@ -125,6 +130,32 @@ class KeptConnection:
                 connection.invalidate()
             except Exception:
                 log.debug("could not invalidate a broken connection", exc_info=True)
+
+
+#: Connections kept per engine: ``engine.dispose()`` closes pooled connections only, so a kept
+#: one would stay open (and PostgreSQL's session with it) until garbage collection.
+_KEPT: "weakref.WeakKeyDictionary[Engine, list]" = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+
+
+def _close_on_dispose(engine: Engine, connection) -> None:
+    with _KEPT_LOCK:
+        kept = _KEPT.get(engine)
+        if kept is None:
+            kept = _KEPT[engine] = []
+            event.listen(engine, "engine_disposed", _close_kept)
+        kept.append(connection)
+
+
+def _close_kept(engine: Engine) -> None:
+    """``engine.dispose()``: close the connections threads kept; a thread's next use opens another."""
+    with _KEPT_LOCK:
+        kept = _KEPT.pop(engine, [])
+    for connection in kept:
+        try:
+            connection.invalidate()  # closes the DBAPI connection now
+        except Exception:
+            log.debug("could not close a kept connection", exc_info=True)
 
 
 class FastRead:
