@@ -5,6 +5,8 @@ Every ``/twilio/*`` endpoint is wrapped in :func:`twilio_request`: a request who
 when that is set (Twilio signs the address it called, which a proxy hides from us).
 """
 
+import base64
+import hashlib
 import hmac
 from functools import wraps
 from urllib.parse import quote
@@ -38,10 +40,22 @@ def signature_matches(url: str, params, signature: str) -> bool:
     mismatch falls back to the library's full check, which also tries the URL with and without
     its port.
     """
-    validator = RequestValidator(current_app.config["TWILIO_AUTH_TOKEN"])
-    if hmac.compare_digest(validator.compute_signature(url, params), signature):
+    token = current_app.config["TWILIO_AUTH_TOKEN"]
+    if hmac.compare_digest(compute_signature(token, url, params), signature):
         return True
+    validator = RequestValidator(token)
     return validator.validate(url, params.to_dict() if hasattr(params, "to_dict") else params, signature)
+
+
+def compute_signature(token: str, url: str, params) -> str:
+    """Twilio's ``X-Twilio-Signature`` of a POST: the URL, then each name and value in sorted order,
+    HMAC-SHA1 with the auth token, base64. The algorithm of the library's ``RequestValidator``
+    (tests sign with that class, so any difference fails them), without its per-value type checks:
+    it is a third of what a webhook costs over a bare endpoint."""
+    getlist = params.getlist if hasattr(params, "getlist") else lambda key: [params[key]]
+    data = url + "".join(key + value for key in sorted(set(params)) for value in sorted(set(getlist(key))))
+    digest = hmac.new(token.encode("utf-8"), data.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
 
 
 def twilio_request(view):

@@ -173,7 +173,7 @@ class FastRead:
         if compiled is None:
             compiled = self._compiled[id(engine)] = compile_for(self.statement, engine)
         try:
-            cursor = self.connections.get(engine).cursor()
+            cursor = self.connections.get(engine).dbapi_connection.cursor()  # not the pool's proxy: 10 µs less
             try:
                 cursor.execute(compiled.sql, compiled.args(params))
                 row = cursor.fetchone()
