@@ -136,6 +136,38 @@ def speak_amount(som: int, lang: str) -> str:
     return f"{words} {russian_plural(som, 'сом', 'сома', 'сомов')}"
 
 
+def speak_decimal(whole: int, fraction: str, lang: str) -> str:
+    """A decimal as said aloud, ``fraction`` being the digits after the comma (one or two):
+    2,6 → "эки бүтүн ондон алты" / "две целых шесть десятых"; 1,25 → "бир бүтүн жүздөн жыйырма беш".
+
+    Not for money: an amount in som is said in whole som (see :func:`hotline.voice.checks.for_the_ear`).
+    Raises :class:`ValueError` for more than two decimal places.
+    """
+    if not fraction.isdigit() or len(fraction) > 2:
+        raise ValueError(f"{whole},{fraction}: one or two decimal places only")
+    part = int(fraction)
+    if lang == "ky":
+        _check(whole, lang)
+        return f"{_ky_words(whole)} бүтүн {'ондон' if len(fraction) == 1 else 'жүздөн'} {_ky_words(part)}"
+    _check(whole, lang)
+    # целая and десятая are feminine: одна целая, две десятых
+    unit = ("десятая", "десятых") if len(fraction) == 1 else ("сотая", "сотых")
+    return (f"{_ru_feminine(whole)} {'целая' if _one(whole) else 'целых'} "
+            f"{_ru_feminine(part)} {unit[0] if _one(part) else unit[1]}")
+
+
+def _one(n: int) -> bool:
+    return n % 10 == 1 and n % 100 != 11
+
+
+def _ru_feminine(n: int) -> str:
+    if n == 0:
+        return RU_ONES[0]
+    words = _ru_words(n).split()
+    last = {"один": "одна", "два": "две"}.get(words[-1], words[-1])
+    return " ".join(words[:-1] + [last])
+
+
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 SHORT_NUMBER = re.compile(r"^\d{2,4}$")  # 111, 1227, 112: as dialled, no country
 

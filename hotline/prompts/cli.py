@@ -48,7 +48,7 @@ def _report(summary: BuildSummary, total: int, took: float) -> None:
 
 @audio_cli.command("build")
 @click.option("--check", is_flag=True, help="Render nothing: list what has no audio, and fail if anything.")
-@click.option("--prompts-only", is_flag=True, help="Only the prompt catalogue, not the directory rows (quick).")
+@click.option("--prompts-only", is_flag=True, help="Only the prompts and the checks' questions, not the directory rows (quick).")
 @with_appcontext
 def build_command(check: bool, prompts_only: bool) -> None:
     """Render every prompt and spoken directory row that has no audio yet, in every language.
@@ -80,7 +80,8 @@ def build_command(check: bool, prompts_only: bool) -> None:
 @click.option("--offices", is_flag=True, help="Also the spoken directory rows (office:<code>).")
 @with_appcontext
 def list_command(offices: bool) -> None:
-    """Each prompt, with the source of its audio per language: recorded, synthesised or missing."""
+    """Each prompt and check question (rule:<id>:…), with the source of its audio per language:
+    recorded, synthesised or missing."""
     cache = render.audio_cache()
     items = _items(prompts_only=not offices)
     # Built for other words (the text changed since) is as good as missing: calls hear <Say>.

@@ -1,6 +1,7 @@
 """What the hotline says, gathered for the audio cache, and the renders the CLI and the tasks run.
 
-Two kinds of speech go into the cache: the prompts of the catalogue, and the spoken directory
+Three kinds of speech go into the cache: the prompts of the catalogue, the fixed words of the
+eligibility checks (a rule's name, questions and options: ``rule:<id>:…``), and the spoken directory
 rows — every active office a menu can read, in both languages, its numbers read as dialled at home
 (``office:<code>``) and as dialled from abroad (``office:<code>:intl``). Their words come from the
 voice channel's own :class:`~hotline.voice.speech.Speech`, so the cache holds exactly the text a
@@ -24,6 +25,7 @@ from hotline.celery_app import enqueue
 from hotline.directory.cache import OfficeView, office_view
 from hotline.directory.models import Office
 from hotline.extensions import db
+from hotline.voice.checks import rule_utterances
 from hotline.voice.speech import Speech
 
 RENDER_TASK = "tasks.audio.render"
@@ -68,6 +70,14 @@ def prompt_items() -> list[SpeechItem]:
     return _speech().catalogue.items()
 
 
+def rule_items() -> list[SpeechItem]:
+    """The fixed words of every eligibility check (``rule:<id>:name``, ``rule:<id>:<question>`` and its
+    options), in every language, made by the voice channel's own function (as the offices are)."""
+    rules = current_app.extensions.get("eligibility", {})
+    return [SpeechItem(lang, utterance.key, utterance.text)
+            for rule in rules.values() for lang in languages() for utterance in rule_utterances(rule, lang)]
+
+
 def spoken_offices(codes: Iterable[str] | None = None) -> list[OfficeView]:
     """The active offices a call can hear (all, or those with ``codes``), by code."""
     query = (
@@ -94,8 +104,9 @@ def office_items(offices: Iterable[OfficeView]) -> list[SpeechItem]:
 
 
 def speech_items(prompts_only: bool = False) -> list[SpeechItem]:
-    """Everything the hotline says: the prompts, then (unless ``prompts_only``) the directory rows."""
-    items = prompt_items()
+    """Everything the hotline says: the prompts and the checks' questions (files, no database), then
+    (unless ``prompts_only``) the directory rows."""
+    items = prompt_items() + rule_items()
     if not prompts_only:
         items += office_items(spoken_offices())
     return items

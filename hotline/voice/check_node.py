@@ -22,8 +22,8 @@ from hotline.eligibility import AnswerError, Verdict, evaluate, parse_keypad_ans
 from hotline.messaging.outbound import queue_sms
 from hotline.sms.render import render_sms_reply
 from hotline.voice.checks import (
-    decode_answers, encode_answers, is_number_question, question_utterances, readback, verdict_sms_parts,
-    verdict_utterances,
+    decode_answers, encode_answers, is_number_question, name_utterance, question_utterances, readback,
+    verdict_sms_parts, verdict_utterances,
 )
 from hotline.voice.speech import Utterance
 from ivr_flows import MAX_FAILS
@@ -180,7 +180,7 @@ class CheckNode:
         else:
             if not answers and not state.fails and not prefix:  # arriving: what this is and which keys work
                 say += [prompt(p) for p in node.say]
-                say += [Utterance(f"rule:{rule.id}:name", f"{rule.name.in_language(lang)}."), prompt("check.intro")]
+                say += [name_utterance(rule, lang), prompt(_intro(rule))]
             say += question_utterances(rule, turn.question, lang)
             number = is_number_question(turn.question)
             gather = {"finish_on_key": "#", "timeout": NUMBER_TIMEOUT} if number else one_key
@@ -193,5 +193,10 @@ class CheckNode:
 
 
 def _abroad(rule) -> bool:
-    """Applied for abroad (an office in Russia): the regions of Kyrgyzstan are no help."""
-    return rule.apply_at.kind == "office_abroad"
+    """Applied for abroad (an office in Russia) or on a website: the regions of Kyrgyzstan are no help."""
+    return rule.apply_at.kind in ("office_abroad", "website")
+
+
+def _intro(rule) -> str:
+    """The keys a check takes: typing numbers with "#" only where a question asks for a number."""
+    return "check.intro" if any(is_number_question(q) for q in rule.questions) else "check.intro_keys"

@@ -10,13 +10,15 @@ and offered by SMS. The turns themselves are in :mod:`hotline.voice.check_node`.
 import datetime as dt
 import re
 
-from audio.numbers import number_to_words, russian_plural, speak_amount
+from audio.numbers import number_to_words, russian_plural, speak_amount, speak_decimal
 from hotline.eligibility import Question, Rule, Verdict, check_answer
 from hotline.eligibility.model import AMOUNT, COUNT, DATE, DAYS_AGO, DOES_NOT_QUALIFY, YES_NO
 from hotline.voice.speech import Utterance
 
 NUMBER_TYPES = (COUNT, AMOUNT, DAYS_AGO, DATE)  # typed with several keys and "#": read back, confirmed
 _DIGITS = re.compile(r"\d+")
+_SOM_DECIMAL = re.compile(r"(\d+),\d+(?=\s*сом)")  # "1333,33 сом", "999,5 сомдон" (format_number's comma)
+_DECIMAL = re.compile(r"(\d+),(\d{1,2})\b")  # any other decimal: livestock units per person ("2,6")
 _DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")  # how verdicts write dates (format_date)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ORDINAL = re.compile(r"\b(\d{1,9})-(?=\w)")  # Kyrgyz writes ordinals "1-күнү", "2018-жылдын"
@@ -86,6 +88,11 @@ def for_the_ear(text: str, lang: str) -> str:
 
     The fallback voice is Russian (Twilio has no Kyrgyz): it would read "810" in Russian inside a
     Kyrgyz sentence. Russian text keeps its digits: the engine reads them with the right endings.
+
+    Money is said in whole som, the tyiyn dropped ("1333,33 сом" → "1333 сом"): cut, not rounded, so
+    a sentence comparing with a whole-som limit stays true ("999,5 сом — это меньше 1000"). Other
+    decimals are said in words in both languages ("2,6" → "эки бүтүн ондон алты"), which no engine
+    reads well from digits and a comma.
     """
     def date(match):
         try:
@@ -95,6 +102,8 @@ def for_the_ear(text: str, lang: str) -> str:
         return spoken_date(day, lang)
 
     text = _DATE.sub(date, text)
+    text = _SOM_DECIMAL.sub(r"\1", text)
+    text = _DECIMAL.sub(lambda m: speak_decimal(int(m.group(1)), m.group(2), lang), text)
     if lang != "ky":
         return text
     text = _ORDINAL.sub(lambda m: ky_ordinal(int(m.group(1))) + " ", text)
@@ -120,6 +129,22 @@ def readback(question: Question, value, lang: str) -> str:
     if question.type == DAYS_AGO:
         return f"{words} " + ("күн" if lang == "ky" else russian_plural(value, "день", "дня", "дней"))
     return words
+
+
+def name_utterance(rule: Rule, lang: str) -> Utterance:
+    """The rule's name, said when a check starts."""
+    return Utterance(f"rule:{rule.id}:name", for_the_ear(f"{rule.name.in_language(lang)}.", lang))
+
+
+def rule_utterances(rule: Rule, lang: str) -> list[Utterance]:
+    """Everything a check on ``rule`` says in the same words on every call — its name, each question
+    and each option — for the audio build to render ahead (keys ``rule:<id>:…``), so a first caller
+    hears the Kyrgyz voice rather than a Russian ``<Say>``. The read-back and the verdict depend on
+    the answers ("dyn:" keys) and are not among them."""
+    said = [name_utterance(rule, lang)]
+    for question in rule.questions:
+        said += question_utterances(rule, question, lang)
+    return said
 
 
 def question_utterances(rule: Rule, question: Question, lang: str) -> list[Utterance]:

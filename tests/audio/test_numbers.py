@@ -6,7 +6,7 @@ The Kyrgyz forms match kyrgyz-normalizer 0.3.0's ``number_to_words`` on 40,010 n
 
 import pytest
 
-from audio.numbers import number_to_words, phone_groups, russian_plural, speak_amount, speak_phone
+from audio.numbers import number_to_words, phone_groups, russian_plural, speak_amount, speak_decimal, speak_phone
 
 
 @pytest.mark.parametrize(
@@ -146,3 +146,21 @@ def test_phone_groups_print_what_is_spoken(number, groups):
 def test_speak_phone_refuses_what_is_not_e164_or_short(number):
     with pytest.raises(ValueError, match="neither E.164"):
         speak_phone(number, "ky")
+
+
+@pytest.mark.parametrize(("whole", "fraction", "kyrgyz", "russian"), [
+    (2, "6", "эки бүтүн ондон алты", "две целых шесть десятых"),
+    (1, "25", "бир бүтүн жүздөн жыйырма беш", "одна целая двадцать пять сотых"),
+    (0, "5", "нөл бүтүн ондон беш", "ноль целых пять десятых"),
+    (21, "01", "жыйырма бир бүтүн жүздөн бир", "двадцать одна целая одна сотая"),
+    (11, "11", "он бир бүтүн жүздөн он бир", "одиннадцать целых одиннадцать сотых"),
+])
+def test_speak_decimal(whole, fraction, kyrgyz, russian):
+    assert speak_decimal(whole, fraction, "ky") == kyrgyz
+    assert speak_decimal(whole, fraction, "ru") == russian
+
+
+@pytest.mark.parametrize("fraction", ["125", "", "x"])
+def test_speak_decimal_refuses_what_it_cannot_say(fraction):
+    with pytest.raises(ValueError):
+        speak_decimal(1, fraction, "ky")

@@ -46,17 +46,53 @@ nodes:
 """
 
 
+def _text(ky: str, ru: str) -> dict[str, str]:
+    return {"ky": ky, "ru": ru}
+
+
+def small_rule(rule_id: str, keyword: str, questions: int) -> dict:
+    """A rule with ``questions`` count questions (``q_a``…: a digit would be read out in words), all
+    needed; the SMS keyword ``keyword``.
+
+    The SMS channel refuses to start unless KOMOK (three numbers) and BALA (two) each have a rule,
+    and the fourteen real rules would add some 260 questions and options to every build here.
+    """
+    ids = [f"q_{letter}" for letter in "abc"[:questions]]
+    return {
+        "id": rule_id, "kind": "benefit", "name": _text(f"Сынак {rule_id}", f"Проба {rule_id}"),
+        "document": "000_a6471b656ce57fa1.txt", "valid_as_of": None, "sources": [{"lines": "955-1033"}],
+        "questions": [{"id": q, "type": "count", "max": 99, "prompt": _text(f"{rule_id}: канча {q}?", f"{rule_id}: сколько {q}?")}
+                      for q in ids],
+        "sms_order": ids, "sms_keyword": keyword,
+        "checks": [{"id": "enough", "require": {"all": [{"ge": [q, 1]} for q in ids]},
+                    "otherwise": "does_not_qualify", "lines": "963", "reason": _text("Аз.", "Мало.")}],
+        "apply_at": {"topic": "jobs", "kind": "employment_office", "offices": ["net-employment-office"],
+                     "lines": "986", **_text("Башкармалыкка барыңыз.", "Идите в управление.")},
+        "next_steps": {status: [_text("Барыңыз.", "Идите.")]
+                       for status in ("may_qualify", "does_not_qualify", "cannot_tell")},
+    }
+
+
+SMALL_RULES = (small_rule("small_komok", "KOMOK", 3), small_rule("small_bala", "BALA", 2))
+
+
 def write_small_catalogue(directory: Path, changes: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
-    """Write the small catalogue (with ``changes``) and its flow under ``directory``; the config to use it."""
+    """Write the small catalogue (with ``changes``), its flow and two small rules under ``directory``;
+    the config to use them."""
     (directory / "prompts").mkdir(parents=True, exist_ok=True)
     (directory / "flows").mkdir(exist_ok=True)
+    (directory / "rules").mkdir(exist_ok=True)
+    for rule in SMALL_RULES:
+        text = yaml.safe_dump(rule, allow_unicode=True, sort_keys=False)
+        (directory / "rules" / f"{rule['id']}.yaml").write_text(text, encoding="utf-8")
     for lang, prompts in SMALL_PROMPTS.items():
         words = {prompt_id: f"{lang}:{prompt_id.split('.')[-1]}." for prompt_id in REQUIRED_PROMPTS}
         words |= prompts | (changes or {}).get(lang, {})
         text = yaml.safe_dump(words, allow_unicode=True)
         (directory / "prompts" / f"{lang}.yaml").write_text(text, encoding="utf-8")
     (directory / "flows" / "main.yaml").write_text(SMALL_FLOW, encoding="utf-8")
-    return {"PROMPTS_DIR": str(directory / "prompts"), "FLOWS_DIR": str(directory / "flows")}
+    return {"PROMPTS_DIR": str(directory / "prompts"), "FLOWS_DIR": str(directory / "flows"),
+            "RULES_DIR": str(directory / "rules")}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from audio.cache import AudioCache
+from audio.cache import AudioCache, text_hash
 from tests.audio.conftest import tone_wav
 from tests.prompts.conftest import wav_format, write_small_catalogue
 
@@ -19,8 +19,9 @@ def manifest(app) -> dict:
 
 
 def spoken_count(app) -> int:
+    """Prompts, and each check's name and questions (the two small rules: 2 + 3 questions, 2 names)."""
     catalogue = app.extensions["voice"].speech.catalogue
-    return len(catalogue.items())
+    return len(catalogue.items()) + 2 * (2 + 3 + 2)
 
 
 def test_build_renders_everything_then_nothing(audio_app, small_catalogue):
@@ -47,6 +48,9 @@ def test_build_renders_everything_then_nothing(audio_app, small_catalogue):
             assert 0.3 < seconds < 6, (lang, key, seconds)
             assert entry["seconds"] == pytest.approx(seconds, abs=0.001)
         assert entries[lang]["main.menu"]["engine"] == "espeak"
+        # the checks' fixed words are built too: a first caller hears the question in the language's voice
+        assert {"rule:small_komok:name", "rule:small_komok:q_c", "rule:small_bala:q_b"} <= entries[lang].keys()
+    assert entries["ky"]["rule:small_komok:q_a"]["text_hash"] == text_hash("small_komok: канча q_a?")
     # a longer sentence takes longer to say
     longer = write_small_catalogue(Path(small_catalogue["PROMPTS_DIR"]).parent, {"ky": {
         "main.bye": "Саламатта калыңыз. Бул линияга кайра чалып, керектүү маалыматты ала аласыз."}})
@@ -78,6 +82,7 @@ def test_check_lists_what_is_missing_and_fails(audio_app, small_catalogue):
     result = invoke(app, "build", "--check", "--prompts-only")
     assert result.exit_code == 1
     assert "missing ky main.menu" in result.output and "missing ru main.bye" in result.output
+    assert "missing ky rule:small_bala:name\n" in result.output and "missing ru rule:small_komok:q_b\n" in result.output
     assert "have no audio" in result.output
 
     assert invoke(app, "build", "--prompts-only").exit_code == 0
@@ -119,6 +124,7 @@ def test_list_says_missing_until_built_and_when_the_text_changed(audio_app, smal
     app = audio_app(**small_catalogue)
     sources = listed(app)
     assert sources["main.bye"] == ["ky", "missing", "ru", "missing"]
+    assert sources["rule:small_komok:q_a"] == ["ky", "missing", "ru", "missing"]
     assert "main.menu.sms" not in sources
     assert sources["ky:"] == ["0", "recorded,", "0", "synthesised,", f"{spoken_count(app) // 2}", "missing"]
 
@@ -128,6 +134,7 @@ def test_list_says_missing_until_built_and_when_the_text_changed(audio_app, smal
     sources = listed(audio_app(**changed))
     assert sources["main.bye"] == ["ky", "missing", "ru", "synthesised"]
     assert sources["main.menu"] == ["ky", "synthesised", "ru", "synthesised"]
+    assert sources["rule:small_bala:q_b"] == ["ky", "synthesised", "ru", "synthesised"]
 
 
 def test_russian_through_gtts_from_the_fake_google(audio_app, small_catalogue, fake_google):

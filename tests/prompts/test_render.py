@@ -1,20 +1,23 @@
-"""What the build speaks (prompts and directory rows), the renders behind the tasks, and the seed's hook."""
+"""What the build speaks (prompts, checks' questions, directory rows), the renders behind the tasks,
+and the seed's hook."""
 
 from collections import Counter
 
 from hotline.prompts import render
+from hotline.voice.checks import for_the_ear, question_utterances
 from tests.directory.test_loader import copy_data, edit
 from tests.prompts.conftest import enqueued
 
 
-def test_everything_spoken_is_the_prompts_and_each_office_four_ways(audio_app):
+def test_everything_spoken_is_the_prompts_the_checks_and_each_office_four_ways(audio_app):
     app = audio_app()
     with app.app_context():
         prompts = render.prompt_items()
+        checks = render.rule_items()
         offices = render.spoken_offices()
         items = render.speech_items()
         speech = app.extensions["voice"].speech
-    assert len(items) == len(prompts) + 4 * len(offices)
+    assert len(items) == len(prompts) + len(checks) + 4 * len(offices)
     assert not any(item.key.endswith(".sms") for item in items)
     assert Counter(item.lang for item in items) == {"ky": len(items) // 2, "ru": len(items) // 2}
     by_key = {(item.lang, item.key): item.text for item in items}
@@ -27,7 +30,25 @@ def test_everything_spoken_is_the_prompts_and_each_office_four_ways(audio_app):
                 assert by_key[lang, utterance.key] == utterance.text
     with app.app_context():
         assert render.spoken_offices(["mlsd-benefit-calculator"]) == []  # a website
-        assert render.speech_items(prompts_only=True) == prompts
+        assert render.speech_items(prompts_only=True) == prompts + checks
+
+
+def test_each_rule_s_name_questions_and_options_are_built_as_a_call_says_them(audio_app):
+    app = audio_app()
+    with app.app_context():
+        items = {(item.lang, item.key): item.text for item in render.rule_items()}
+    rules = app.extensions["eligibility"]
+    assert len(rules) == 14
+    for rule in rules.values():
+        for lang in ("ky", "ru"):
+            assert items[lang, f"rule:{rule.id}:name"] == for_the_ear(rule.name.in_language(lang) + ".", lang)
+            for question in rule.questions:
+                for utterance in question_utterances(rule, question, lang):
+                    assert items[lang, utterance.key] == utterance.text
+    # a choice's options too, and Kyrgyz digits in words (the Kyrgyz voice, not a Russian <Say>, reads them)
+    assert items["ky", "rule:social_benefit:who:elderly"] == "Сегиз — Улгайган адам."
+    assert "1 —" not in items["ky", "rule:unemployment_benefit:registered"]
+    assert not any(key.startswith("dyn:") for _, key in items)
 
 
 def test_render_offices_renders_both_languages_at_home_and_abroad_once(audio_app):

@@ -7,6 +7,8 @@ import pytest
 
 from audio.cache import AudioCache
 from hotline.prompts import render
+from hotline.voice.checks import question_utterances
+from hotline.voice.simulate import CallSimulator
 from tests.prompts.conftest import enqueued
 from tests.twilio_fake import SignedTwilio
 from tests.workers import celery_worker, wait_until
@@ -117,3 +119,24 @@ def test_a_real_worker_renders_what_was_missing_and_the_next_call_plays_it(
     assert second == [("Play", f"{PUBLIC}/audio/{name}") for name in names]
     for name in names:
         assert cache.path(name) is not None
+
+
+def test_a_check_plays_its_built_question_and_says_only_the_typed_read_back(audio_app, broker_file):
+    app = audio_app(PUBLIC_BASE_URL=PUBLIC)
+    rule = app.extensions["eligibility"]["russia_registration"]
+    with app.app_context():
+        # what `flask audio build --prompts-only` renders for this check (its name and question, ky and ru)
+        items = [item for item in render.rule_items() if item.key.startswith("rule:russia_registration:")]
+        build = render.build(items)
+        assert build.failed == [] and build.rendered == len(items) == 4
+        question = question_utterances(rule, rule.questions[0], "ky")[0]
+        name = render.audio_cache().lookup("ky", question.key, question.text)
+        assert name
+    # Kyrgyz: language, main menu 4 (Russia), 4 (registration), 3 (check), then 12 days ago, confirmed
+    turns = CallSimulator(app, caller="+996777000555", sid="CA" + "e" * 32).run(["1", "4", "4", "3", "12#"])
+    assert turns[4].node == "russia.registration_check"
+    assert f"[audio {name}]" in turns[4].said  # the question from the cache, in the Kyrgyz voice
+    assert rule.questions[0].prompt.ky not in "\n".join(turns[4].said)
+    # the read-back depends on what was typed ("dyn:"): said, and never asked of the worker
+    assert "Сиз тердиңиз: он эки күн." in turns[5].said
+    assert not [args for _, args in enqueued(broker_file) if args[1].startswith(("dyn:", "rule:"))]

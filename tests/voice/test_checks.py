@@ -132,3 +132,28 @@ def test_a_tampered_url_is_asked_again_instead_of_failing(twilio):
     gather = ET.fromstring(response.data).find("./Gather")
     assert [say.text for say in gather.findall("./Say")][:1] == ["Сиз тердиңиз: бир."]
     assert "n=1" in gather.get("action") and gather.get("numDigits") == "1"
+
+
+@pytest.mark.parametrize(("lang", "first", "spoken", "written"), [
+    ("ru", "2", "приходится 1333 сом дохода", "1333,33"),
+    ("ky", "1", "бир миң үч жүз отуз үч сом киреше", "1333"),
+])
+def test_a_som_amount_is_said_in_whole_som(app, lang, first, spoken, written):
+    # 2 children, a family of 3, 4000 som: 1333,33 per person, said without the tyiyn
+    turns = call(app, [first, "2", "1", "3", "2#", "1", "3#", "1", "4000#", "1"])
+    verdict = said(turns[-1])
+    assert spoken in verdict
+    assert written not in verdict and "отуз үч,отуз" not in verdict
+
+
+@pytest.mark.parametrize(("text", "lang", "spoken"), [
+    ("Доход на человека — 1333,33 сом.", "ru", "Доход на человека — 1333 сом."),
+    # cut, not rounded: 999,67 is still "less than 1000", as the sentence goes on to say
+    ("Доход — 999,67 сом, это меньше 1000 сом.", "ru", "Доход — 999 сом, это меньше 1000 сом."),
+    ("Бир адамга 999,67 сом — бул 1000 сомдон аз.", "ky",
+     "Бир адамга тогуз жүз токсон тогуз сом — бул бир миң сомдон аз."),
+    ("В среднем 2,6 условной головы на человека.", "ru", "В среднем две целых шесть десятых условной головы"),
+    ("Бир адамга 2,6 шарттуу баш.", "ky", "Бир адамга эки бүтүн ондон алты шарттуу баш."),
+])
+def test_numbers_for_the_ear(text, lang, spoken):
+    assert spoken in for_the_ear(text, lang)
