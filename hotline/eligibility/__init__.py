@@ -14,18 +14,18 @@ voice and SMS channels ask the questions and speak or text the verdict.
 """
 
 from hotline.eligibility.answers import AnswerError, check_answer, one_shot_answers, parse_keypad_answer
-from hotline.eligibility.engine import evaluate
+from hotline.eligibility.engine import evaluate, find_inconsistency
 from hotline.eligibility.expressions import SchemaError
 from hotline.eligibility.loader import RULES_DIR, RuleError, load_rules
 from hotline.eligibility.model import (
-    CANNOT_TELL, DOES_NOT_QUALIFY, MAY_QUALIFY, Amount, ApplyAt, Citation, Deadline, NextQuestion,
+    CANNOT_TELL, DOES_NOT_QUALIFY, MAY_QUALIFY, Amount, ApplyAt, Citation, Consistency, Deadline, NextQuestion,
     Option, Question, Reason, Rule, Text, Verdict,
 )
 
 __all__ = [
-    "AnswerError", "check_answer", "one_shot_answers", "parse_keypad_answer", "evaluate",
+    "AnswerError", "check_answer", "one_shot_answers", "parse_keypad_answer", "evaluate", "find_inconsistency",
     "SchemaError", "RULES_DIR", "RuleError", "load_rules", "CANNOT_TELL", "DOES_NOT_QUALIFY",
-    "MAY_QUALIFY", "Amount", "ApplyAt", "Citation", "Deadline", "NextQuestion", "Option",
+    "MAY_QUALIFY", "Amount", "ApplyAt", "Citation", "Consistency", "Deadline", "NextQuestion", "Option",
     "Question", "Reason", "Rule", "Text", "Verdict",
 ]
 

@@ -20,8 +20,8 @@ from hotline.eligibility.answers import check_answer
 from hotline.eligibility.dates import format_date, format_number
 from hotline.eligibility.evaluation import Scope
 from hotline.eligibility.model import (
-    CANNOT_TELL, DOES_NOT_QUALIFY, MAY_QUALIFY, Amount, Deadline, NextQuestion, Reason, Rule, Text,
-    Verdict,
+    CANNOT_TELL, DOES_NOT_QUALIFY, MAY_QUALIFY, Amount, Consistency, Deadline, NextQuestion, Reason, Rule,
+    Text, Verdict,
 )
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -58,6 +58,16 @@ def evaluate(rule: Rule, answers: dict, today: dt.date) -> Verdict | NextQuestio
         return _verdict(rule, scope, CANNOT_TELL, [(c.reason, c.citation) for c in doubtful])
     passed = [(check.ok, check.citation) for check, result in results if result and check.ok]
     return _verdict(rule, scope, MAY_QUALIFY, passed)
+
+
+def find_inconsistency(rule: Rule, answers: dict, today: dt.date) -> tuple[Consistency, Text] | None:
+    """The first of the rule's ``consistency`` conditions the answers break (5 children under 16
+    in a family of 3), with its message filled in; None while they fit (or cannot be told yet)."""
+    scope = Scope(rule, {key: value for key, value in answers.items() if value is not None}, today)
+    for entry in rule.consistency:
+        if scope.truth(entry.require) is False:
+            return entry, Text(_fill(entry.message.ky, scope, {}), _fill(entry.message.ru, scope, {}))
+    return None
 
 
 def _ask(rule: Rule, answers: dict, wanted: list[str]) -> NextQuestion:

@@ -15,7 +15,8 @@ from hotline.eligibility.expressions import (
     DATE, NUMBER, SchemaError, Symbol, compile_condition, compile_expression, references,
 )
 from hotline.eligibility.model import (
-    CANNOT_TELL, DOES_NOT_QUALIFY, MAY_QUALIFY, AmountCase, ApplyAt, Check, Citation, DeadlineSpec, Rule,
+    CANNOT_TELL, DOES_NOT_QUALIFY, MAY_QUALIFY, AmountCase, ApplyAt, Check, Citation, Consistency, DeadlineSpec,
+    Rule,
 )
 
 RULES_DIR = DATA_DIR / "rules"
@@ -23,7 +24,7 @@ RULE_KINDS = {"benefit", "service", "programme", "deadline", "check"}
 RULE_FIELDS = {
     "id", "kind", "name", "sms_keyword", "document", "valid_as_of", "sources", "questions",
     "sms_order", "derived", "checks", "amount", "apply_at", "documents", "deadlines", "notes",
-    "unverified", "next_steps",
+    "unverified", "next_steps", "consistency",
 }
 REQUIRED = {"id", "kind", "name", "document", "questions", "checks", "apply_at", "sources", "next_steps"}
 KEYWORD = re.compile(r"^[A-Z]{2,12}$")
@@ -124,6 +125,7 @@ def _build(raw, path: Path, topics: set[str], offices: set[str]) -> Rule:
         unverified=schema.items(raw.get("unverified"), "unverified", context),
         sources=tuple(_source(s, f"sources[{i}]", context) for i, s in enumerate(schema.listing(raw["sources"], "sources", required=True))),
         valid_as_of=valid_as_of, path=_display(path),
+        consistency=_consistency(raw.get("consistency"), context, {q.id for q in questions}),
     )
     _every_question_matters(rule)
     return rule
@@ -181,6 +183,27 @@ def _checks(raw, context: _Context) -> tuple[Check, ...]:
             check_id, compile_condition(entry["require"], context.symbols, f"{where}.require"), entry["otherwise"],
             schema.pair(entry["reason"], f"{where}.reason", context.names), ok, context.cite(entry, where)))
     return tuple(checks)
+
+
+def _consistency(raw, context: _Context, questions: set[str]) -> tuple[Consistency, ...]:
+    """Answers that must fit together (children under 16 are fewer than the family): not a fact of
+    the document but of arithmetic, so no ``lines``."""
+    result, ids = [], set()
+    for index, entry in enumerate(schema.listing(raw, "consistency")):
+        where = f"consistency[{index}]"
+        entry = schema.fields(entry, {"id", "require", "ask_again", "ky", "ru"}, where,
+                              {"id", "require", "ask_again", "ky", "ru"})
+        entry_id = schema.slug(entry["id"], f"{where}.id")
+        if entry_id in ids:
+            raise SchemaError(f"{where}.id", f"'{entry_id}' is defined twice")
+        ids.add(entry_id)
+        again = tuple(schema.listing(entry["ask_again"], f"{where}.ask_again", required=True))
+        for name in again:
+            if name not in questions:
+                raise SchemaError(f"{where}.ask_again", f"unknown question '{name}'")
+        result.append(Consistency(entry_id, compile_condition(entry["require"], context.symbols, f"{where}.require"),
+                                  again, schema.text(entry, where, context.names)))
+    return tuple(result)
 
 
 def _amount(raw, context: _Context) -> tuple[AmountCase, ...]:

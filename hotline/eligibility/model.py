@@ -60,6 +60,7 @@ class Question:
     options: tuple[Option, ...] = ()
     minimum: int = 0
     maximum: int | None = None
+    sms: Text | None = None  # a short form of the question, for several asked in one SMS
 
     def option(self, digit: int) -> Option | None:
         """The option chosen with ``digit``, or None."""
@@ -147,6 +148,7 @@ class Rule:
     sources: tuple[Citation, ...]
     valid_as_of: dt.date | None
     path: str = ""
+    consistency: tuple["Consistency", ...] = ()
 
     def question(self, question_id: str) -> Question:
         """The question called ``question_id`` (KeyError if there is none)."""
@@ -154,6 +156,18 @@ class Rule:
             if question.id == question_id:
                 return question
         raise KeyError(question_id)
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """Answers that cannot all be true (5 children under 16 in a family of 3): said, then asked again.
+
+    ``require`` holds for answers that fit together; when it is false, ``ask_again`` are cleared."""
+
+    id: str
+    require: object
+    ask_again: tuple[str, ...]
+    message: Text
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def citation(raw: dict, field: str, document: str, valid_as_of) -> Citation:
 
 def question(raw, field: str) -> Question:
     """One question: id, type, prompt, and options (choice) or a keypad range (numbers)."""
-    raw = fields(raw, {"id", "type", "prompt", "options", "min", "max"}, field, {"id", "type", "prompt"})
+    raw = fields(raw, {"id", "type", "prompt", "sms", "options", "min", "max"}, field, {"id", "type", "prompt"})
     question_id = slug(raw["id"], _join(field, "id"))
     if question_id in BUILT_IN_PLACEHOLDERS or question_id == "today":
         raise SchemaError(_join(field, "id"), f"'{question_id}' is reserved")
@@ -107,6 +107,7 @@ def question(raw, field: str) -> Question:
     if kind not in QUESTION_TYPES:
         raise SchemaError(_join(field, "type"), f"unknown type {kind!r} (one of {', '.join(QUESTION_TYPES)})")
     prompt = pair(raw["prompt"], _join(field, "prompt"), set())
+    sms = pair(raw["sms"], _join(field, "sms"), set()) if raw.get("sms") is not None else None
     options: tuple[Option, ...] = ()
     if kind == "choice":
         options = _options(raw.get("options"), _join(field, "options"))
@@ -121,7 +122,7 @@ def question(raw, field: str) -> Question:
             minimum, maximum = (value, maximum) if name == "min" else (minimum, value)
     if maximum is not None and minimum > maximum:
         raise SchemaError(_join(field, "min"), f"min {minimum} is above max {maximum}")
-    return Question(question_id, kind, prompt, options, minimum, maximum)
+    return Question(question_id, kind, prompt, options, minimum, maximum, sms)
 
 
 def _options(raw, field: str) -> tuple[Option, ...]:

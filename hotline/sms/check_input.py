@@ -70,6 +70,28 @@ def sms_answer(question: Question, words: list[str], today: dt.date):
     return check_answer(question, numbers[0], today)
 
 
+def batch_answers(questions: list[Question], words: list[str], today: dt.date) -> dict:
+    """Answers to the first of ``questions`` (yes/no, asked together in one SMS) from one message:
+    ``2 2 2``, ``jok jok jok`` (folded from жок жок жок), ``no no no``, or ``222``. Fewer answers
+    than questions answer the first ones; more, or one that is not yes or no, is an
+    :class:`AnswerError` and nothing is kept."""
+    if len(words) == 1 and 1 < len(words[0]) <= len(questions) and set(words[0]) <= {"1", "2"}:
+        words = list(words[0])  # "222": three answers typed without spaces
+    if not words:
+        raise AnswerError(None, "empty", "nothing was typed")
+    if len(words) > len(questions):
+        raise AnswerError(None, "too_many_numbers", f"{len(words)} answers to {len(questions)} questions")
+    return {question.id: sms_answer(question, [word], today) for question, word in zip(questions, words)}
+
+
+def split_one_shot(rule: Rule, numbers: list[int]) -> tuple[list[int], list[int]]:
+    """``KOMOK 5 3 4000 2 2 2``: the numbers of the rule's ``sms_order``, and the answers after them
+    (to the yes/no questions the reply to ``KOMOK 5 3 4000`` would ask together)."""
+    numbers = join_date(rule, numbers)
+    count = len(rule.sms_order)
+    return numbers[:count], numbers[count:]
+
+
 def join_date(rule: Rule, numbers: list[int]) -> list[int]:
     """``BALA 5.3.2024 1`` as ``BALA 05032024 1``: a first date typed with separators is one number."""
     first = rule.question(rule.sms_order[0]) if rule.sms_order else None

@@ -8,91 +8,32 @@ apply at …".
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from hotline.directory.cache import DirectoryCache
 from hotline.eligibility import (
-    DOES_NOT_QUALIFY, AnswerError, NextQuestion, Question, Rule, Verdict, evaluate, one_shot_answers,
+    DOES_NOT_QUALIFY, AnswerError, NextQuestion, Question, Rule, Verdict, evaluate, find_inconsistency,
+    one_shot_answers,
 )
-from hotline.eligibility.dates import format_number
 from hotline.sms.answers import Renderer, Reply
-from hotline.sms.check_input import decode_answers, encode_answers, join_date, sms_answer, today_in_bishkek
+from hotline.sms.check_setup import CheckSetupError, link_rules
+from hotline.sms.check_input import (
+    batch_answers, decode_answers, encode_answers, sms_answer, split_one_shot, today_in_bishkek,
+)
+from hotline.sms.check_text import (
+    amount_clause, batch_parts, batchable, check_form, first_sentence, question_parts, short_name,
+)
 from hotline.sms.conversation import Menu
 from hotline.sms.offices import OfficeFormatter
 from hotline.sms.table import Command, CommandTable
 from hotline.sms.texts import SmsTexts
 
-#: Sentences of a keypad prompt that make no sense in an SMS ("… and press #").
-_KEYPAD_SENTENCE = re.compile(r"торчо|решётк|решетк", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
-_SPOKEN_DIGITS = re.compile(r"\b\d(?: \d){3,}\b")  # "0 5 0 3 2 0 2 4", spaced out to be read aloud
+__all__ = ["CheckSetupError", "SmsChecks", "Turn", "check_form", "link_rules", "question_parts"]
+
 #: Answer errors with a message of their own (the rest get ``check_bad_answer``).
 BAD_ANSWER_KEYS = {"above_maximum", "below_minimum", "not_a_date", "future_date"}
-
-
-class CheckSetupError(ValueError):
-    """A rule's SMS keyword and the command table disagree (checked when the app starts)."""
-
-
-def link_rules(rules: dict[str, Rule], commands: CommandTable) -> dict[str, Rule]:
-    """Command code → the rule it checks: the rule whose ``sms_keyword`` is the command's keyword.
-
-    Both sides must agree, or a person would be told an order of numbers the rule does not take."""
-    by_keyword = {c.keyword: c for c in commands.commands.values()}
-    linked: dict[str, Rule] = {}
-    for rule in rules.values():
-        if not rule.sms_keyword:
-            continue
-        command = by_keyword.get(rule.sms_keyword)
-        if command is None or command.action != "directory":
-            raise CheckSetupError(f"rule {rule.id}: sms_keyword {rule.sms_keyword} is no directory command")
-        if command.code in linked:
-            raise CheckSetupError(f"rules {linked[command.code].id} and {rule.id} share {rule.sms_keyword}")
-        if len(command.check.get("ky", ())) != len(rule.sms_order):
-            raise CheckSetupError(f"command {command.code}: 'check' needs one label per number of "
-                                  f"{rule.id}'s sms_order ({', '.join(rule.sms_order)})")
-        linked[command.code] = rule
-    for command in commands.commands.values():
-        if command.check and command.code not in linked:
-            raise CheckSetupError(f"command {command.code} has a check form but no rule has its keyword")
-    return linked
-
-
-def check_form(command: Command, lang: str) -> str:
-    """"КӨМӨК <үй-бүлө> <16 жашка чейин бала> <киреше>": the one-shot form, in Cyrillic (rendered
-    to Latin for Latin writers, like every reply)."""
-    return " ".join([command.keyword_cyrillic] + [f"<{label}>" for label in command.check[lang]])
-
-
-def question_parts(question: Question, lang: str) -> list[str]:
-    """The question as SMS parts: the prompt without its keypad instructions, then each option."""
-    sentences = _SENTENCE_END.split(question.prompt.in_language(lang))
-    kept = [_SPOKEN_DIGITS.sub(lambda m: m.group().replace(" ", ""), s) for s in sentences
-            if not _KEYPAD_SENTENCE.search(s)]
-    return [" ".join(kept)] + [f"{o.digit} – {o.text.in_language(lang)}" for o in question.options]
-
-
-def short_name(rule: Rule, lang: str) -> str:
-    """"«Балага сүйүнчү»": the quoted name people know, else the name before its explanation
-    (a Cyrillic segment is 67 characters, and the verdict must come first)."""
-    name = rule.name.in_language(lang)
-    quoted = re.search(r"«[^»]+»", name)
-    return quoted.group() if quoted else re.sub(r"\s*\([^)]*\)", "", name.split(" — ")[0]).strip()
-
-
-def amount_clause(verdict: Verdict, lang: str) -> str:
-    """The clause of the amount sentence that holds the sum ("Болжол менен айына 1620 сом"): the
-    rest (how it is computed) waits for "1 – more" with the reasons."""
-    text = verdict.amount.text.in_language(lang)
-    figure = format_number(verdict.amount.value) if verdict.amount.value is not None else None
-    clauses = text.split(" — ")
-    clause = next((c for c in clauses if figure and figure in c), clauses[0]).strip()
-    return clause[0].upper() + clause[1:]
-
-
-def first_sentence(text: str) -> str:
-    return _SENTENCE_END.split(text.strip())[0]
+#: Yes/no questions asked together at most (more would not fit a Cyrillic SMS anyway).
+MAX_BATCH = 4
 
 
 @dataclass(frozen=True)
@@ -119,20 +60,54 @@ class SmsChecks:
         return self.rules.get(command) if command else None
 
     def footer(self, command: Command, lang: str) -> str | None:
-        """What page 1 of the command's directory answer ends with: how to check by SMS."""
+        """What page 1 of the command's directory answer ends with: how to check by SMS, after a
+        number to call when the answer's first office has none (KOMOK's first office is "the
+        social office of your district": page 1 then also gives the ministry's number)."""
         if command.code not in self.rules:
             return None
-        return self.texts.get(lang, "check_form", form=check_form(command, lang))
+        form = self.texts.get(lang, "check_form", form=check_form(command, lang))
+        contact = self.contact(command, self.rules[command.code], lang)
+        return f"{contact}\n{form}" if contact else form
+
+    def contact(self, command: Command, rule: Rule, lang: str) -> str | None:
+        """"Name: +996…" for the first office of the rule's topic with a number, when the first
+        office of the command's answer has none (the directory's national answer: the footer is
+        the same for every region, and no region has an office of these topics of its own)."""
+        first = next((o for topic in command.topics for o in self.directory.find(topic).offices), None)
+        if first is None or first.callable_phones():
+            return None
+        for office in self.directory.find(rule.apply_at.topic).offices:
+            phones = office.callable_phones()
+            if phones:
+                unverified = "" if office.verified else " " + self.texts.get(lang, "unverified")
+                return f"{office.name(lang)}: {phones[0].number}{unverified}"
+        return None
 
     def one_shot(self, command: Command, numbers: list[int], turn: Turn) -> Reply:
-        """``KOMOK 5 3 4000``: the verdict, or the next question when numbers are missing."""
+        """``KOMOK 5 3 4000``: the verdict, or the questions still needed; ``KOMOK 5 3 4000 2 2 2``
+        answers the yes/no questions that reply would ask together, too."""
         rule = self.rules[command.code]
+        today = today_in_bishkek(turn.now)
+        first, extra = split_one_shot(rule, numbers)
         try:
-            answers = one_shot_answers(rule, join_date(rule, numbers), today_in_bishkek(turn.now))
+            answers = one_shot_answers(rule, first, today)
+            # answers that cannot all be true are asked again (see proceed): the rest wait for them
+            extra = extra if find_inconsistency(rule, answers, today) is None else []
+            batch = self.batch(rule, answers, turn) if extra else []
+            if extra and not batch and isinstance(evaluate(rule, answers, today), NextQuestion):
+                # what comes next is not asked yes or no: the numbers are simply too many (with a
+                # verdict already, as for KOMOK 5 3 5000 2 2 2, they are not needed)
+                raise AnswerError(None, "too_many_numbers", f"{rule.id} takes {len(rule.sms_order)} numbers here")
         except AnswerError:
             wrong = self.texts.get(turn.lang, "check_bad_form", form=check_form(command, turn.lang))
             return Reply(self.renderer.render([wrong], turn.script), command=command.code)
-        return self.proceed(command, rule, answers, turn, lead=[self.texts.get(turn.lang, "check_continue")])
+        lead = [self.texts.get(turn.lang, "check_continue")]
+        if batch:
+            try:
+                answers |= batch_answers(batch, [str(n) for n in extra], today)
+            except AnswerError:
+                return self.proceed(command, rule, answers, turn, [self.texts.get(turn.lang, "check_bad_batch")], True)
+        return self.proceed(command, rule, answers, turn, lead=lead)
 
     def start(self, command: Command, turn: Turn) -> Reply:
         """The first question of the command's check (the "2" under its directory answer)."""
@@ -140,20 +115,26 @@ class SmsChecks:
         return self.proceed(command, rule, {}, turn, lead=[self.texts.get(turn.lang, "check_start")])
 
     def answer(self, menu: Menu, words: list[str], stored: tuple[str | None, dict | None], turn: Turn) -> Reply:
-        """One message answering the open question; a bad answer gets the same question again.
-        ``stored`` is the conversation's rule id and answers so far."""
+        """One message answering the open question (or the yes/no questions asked together: ``2 2 2``,
+        or only the first of them); a bad answer gets the same question again. ``stored`` is the
+        conversation's rule id and answers so far."""
         command = self.commands.commands[menu.command]
         rule = self.rules[command.code]
         answers = decode_answers(rule, stored[1] if stored[0] == rule.id else None)
-        step = evaluate(rule, answers, today_in_bishkek(turn.now))
+        today = today_in_bishkek(turn.now)
+        step = evaluate(rule, answers, today)
         if not isinstance(step, NextQuestion):  # answered meanwhile: show the verdict again
             return self.proceed(command, rule, answers, turn)
+        batch = self.batch(rule, answers, turn)
         try:
-            answers[step.question.id] = sms_answer(step.question, words, today_in_bishkek(turn.now))
+            if len(batch) > 1:
+                answers |= batch_answers(batch, words, today)
+            else:
+                answers[step.question.id] = sms_answer(step.question, words, today)
         except AnswerError as error:
-            wrong = self.texts.get(turn.lang, f"check_{error.code}" if error.code in BAD_ANSWER_KEYS
-                                   else "check_bad_answer")
-            return self.ask(command, rule, step.question, answers, turn, lead=[wrong], wrong=True)
+            key = ("check_bad_batch" if len(batch) > 1 else
+                   f"check_{error.code}" if error.code in BAD_ANSWER_KEYS else "check_bad_answer")
+            return self.proceed(command, rule, answers, turn, [self.texts.get(turn.lang, key)], wrong=True)
         return self.proceed(command, rule, answers, turn)
 
     def verdict_page(self, menu: Menu, stored: tuple[str | None, dict | None], turn: Turn) -> Reply:
@@ -166,11 +147,18 @@ class SmsChecks:
     # -- replies ------------------------------------------------------------------------------
 
     def proceed(self, command: Command, rule: Rule, answers: dict, turn: Turn, lead: list[str] = (),
-                page: int = 1) -> Reply:
-        """The next question (after ``lead``), or page ``page`` of the verdict."""
-        step = evaluate(rule, answers, today_in_bishkek(turn.now))
+                wrong: bool = False, page: int = 1) -> Reply:
+        """The next question (after ``lead``), or page ``page`` of the verdict. Answers that cannot
+        all be true (5 children under 16 in a family of 3) are said, dropped and asked again."""
+        today = today_in_bishkek(turn.now)
+        found = find_inconsistency(rule, answers, today)
+        if found is not None:
+            entry, message = found
+            answers = {key: value for key, value in answers.items() if key not in entry.ask_again}
+            lead, wrong = [message.in_language(turn.lang)], True
+        step = evaluate(rule, answers, today)
         if isinstance(step, NextQuestion):
-            return self.ask(command, rule, step.question, answers, turn, lead)
+            return self.ask(command, rule, step.question, answers, turn, lead, wrong)
         pages = self.renderer.paginate(self.verdict_parts(rule, step, turn), turn.script,
                                        self.texts.get(turn.lang, "more"))
         if page > len(pages):
@@ -179,14 +167,44 @@ class SmsChecks:
         more = Menu("verdict", command.code, page=page + 1) if page < len(pages) else None
         return Reply(pages[page - 1], more, command=command.code, check=(rule.id, encode_answers(answers)))
 
+    def batch(self, rule: Rule, answers: dict, turn: Turn) -> list[Question]:
+        """The yes/no questions one SMS asks together: the next question and each one after it
+        while "no" to those before would still leave it to ask, as many as fit the budget (the
+        same list when the answer arrives: it depends only on the answers and the language)."""
+        trial, questions = dict(answers), []
+        today = today_in_bishkek(turn.now)
+        while len(questions) < MAX_BATCH:
+            step = evaluate(rule, trial, today)
+            if not isinstance(step, NextQuestion) or not batchable(step.question):
+                break
+            questions.append(step.question)
+            trial[step.question.id] = False
+        while len(questions) > 1 and not self._fits(self.batch_parts(questions, turn, example=False), turn):
+            questions.pop()
+        return questions
+
+    def batch_parts(self, questions: list[Question], turn: Turn, example: bool = True) -> list[str]:
+        frame = self.texts.get(turn.lang, "check_batch")
+        shown = self.texts.get(turn.lang, "check_batch_example", example=" ".join("2" * len(questions)))
+        return batch_parts(questions, frame, shown if example else None, turn.lang)
+
+    def _fits(self, parts: list[str], turn: Turn) -> bool:
+        sms = self.renderer.render(parts, turn.script)
+        return not sms.dropped and not sms.truncated
+
     def ask(self, command: Command, rule: Rule, question: Question, answers: dict, turn: Turn,
             lead: list[str] = (), wrong: bool = False) -> Reply:
-        """The question (after ``lead``), whole: an option cut off could not be chosen. When it does
-        not fit, the prompt's explanations go first if ``lead`` says what was ``wrong``, else the
-        lead (a greeting) does: a Cyrillic SMS is short."""
-        parts = question_parts(question, turn.lang)
-        short = [first_sentence(parts[0])] + parts[1:]
+        """The question (after ``lead``), whole: an option cut off could not be chosen; or the
+        yes/no questions that can be answered together in one reply (``2 2 2``). When it does not
+        fit, the prompt's explanations (or the example) go first if ``lead`` says what was
+        ``wrong``, else the lead (a greeting) does: a Cyrillic SMS is short."""
         lead = list(lead)
+        batch = self.batch(rule, answers, turn)
+        if len(batch) > 1:
+            parts, short = self.batch_parts(batch, turn), self.batch_parts(batch, turn, example=False)
+        else:
+            parts = question_parts(question, turn.lang)
+            short = [first_sentence(parts[0])] + parts[1:]
         candidates = [lead + parts, lead + short, parts, short] if wrong else [lead + parts, parts, lead + short, short]
         for candidate in candidates:
             sms = self.renderer.render(candidate, turn.script)

@@ -17,7 +17,8 @@ from hotline.sms.segments import count_segments
 from hotline.sms.simulate import SmsSimulator
 from hotline.timeutil import utcnow
 
-NO_LIVESTOCK_NO_VEHICLES = ["2", "2", "2"]  # has_livestock, truck_or_minibus, car_or_tractor
+# has_livestock, truck_or_minibus, car_or_tractor: asked together, answered here one per message
+NO_LIVESTOCK_NO_VEHICLES = ["2", "2", "2"]
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +51,30 @@ def conversation(app, caller: str) -> SmsConversation:
         return row
 
 
-@pytest.mark.parametrize("body, script, form", [
-    ("komok", "GSM-7", "KÖMÖK <üy-bülö> <16 jashka cheyin bala> <kireshe> je 2"),
-    ("КӨМӨК", "UCS-2", "КӨМӨК <үй-бүлө> <16 жашка чейин бала> <киреше> же 2"),
-    ("пособие", "UCS-2", "КӨМӨК <семья> <дети до 16> <доход> или 2"),
-    ("bala", "GSM-7", "BALA <tuulgan künü KKAAJJJJ> <kancha bala> je 2"),
+@pytest.mark.parametrize("body, script, form, first", [
+    ("komok", "GSM-7", "KÖMÖK <üy-bülö> <16 jashka cheyin bala> <kireshe> je 2",
+     "Emgek jana sotsialdyk önüktürüü bashkarmalygy (rayonuñuzda)"),
+    # a Cyrillic page holds one line before the form: a number to call beats "the office of your district"
+    ("КӨМӨК", "UCS-2", "КӨМӨК <үй-бүлө> <16 жашка чейин бала> <киреше> же 2",
+     "Эмгек жана социалдык өнүктүрүү министрлиги: +996312454062"),
+    ("пособие", "UCS-2", "КӨМӨК <семья> <дети до 16> <доход> или 2", "Министерство труда и соцразвития: +996312454062"),
+    ("bala", "GSM-7", "BALA <tuulgan künü KKAAJJJJ> <kancha bala> je 2", "Baldar üchün ishenim telefonu 111"),
 ])
-def test_the_plain_keyword_keeps_its_offices_and_explains_the_check(app, body, script, form):
+def test_the_plain_keyword_keeps_its_offices_and_explains_the_check(app, body, script, form, first):
     reply = replies(app, "+996555100001", [body])[0]
-    assert form in reply
-    assert reply.splitlines()[0].split()[0] not in form  # an office comes first
+    lines = [line for line in reply.splitlines() if line not in ("1 - dagy", "1 – дагы", "1 – ещё")]
+    assert lines[0].startswith(first) and lines[-1].endswith(form)
     assert count_segments(reply).encoding == script
+
+
+def test_page_one_of_komok_gives_a_number_to_call_in_either_alphabet(app):
+    """The benefit's offices are "the social office of your district" (no number of their own in
+    the directory), so page 1 adds the ministry's, from the directory, before the check form."""
+    latin, cyrillic = replies(app, "+996555100011", ["komok", "КӨМӨК"])
+    assert "Emgek jana sotsialdyk önüktürüü ministrligi: +996312454062" in latin
+    assert latin.splitlines()[0] == "Emgek jana sotsialdyk önüktürüü bashkarmalygy (rayonuñuzda)"
+    assert "+996312454062" in cyrillic
+    assert all(count_segments(reply).segments <= 2 for reply in (latin, cyrillic))
 
 
 @pytest.mark.parametrize("income, status", [
@@ -73,7 +87,7 @@ def test_komok_one_shot_at_the_income_boundary(app, income, status):
         assert status in first and "1000 som kireshe" in first
         assert conversation(app, "+996555100002").menu["kind"] == "verdict"
         return
-    assert first.startswith("Dagy bir neche suroo.") and "mal barby?" in first
+    assert first.startswith("Dagy bir neche suroo.") and "1) Mal barby?" in first
     verdict = replies(app, "+996555100002", NO_LIVESTOCK_NO_VEHICLES)[-1]
     assert status in verdict and "2430 som" in verdict  # 810 per child under 16
     assert "Emgek jana sotsialdyk önüktürüü bashkarmalygy" in verdict  # where to apply, from the directory
@@ -91,8 +105,8 @@ def test_komok_question_by_question_with_bad_answers(app, sms_rows):
     assert row.menu["kind"] == "check"
     rest = replies(app, caller, ["5", "4000", "ooba", "2"])
     assert "kireshesi kancha som?" in rest[0]
-    assert "mal barby?" in rest[1]
-    assert "kancha uy jana ögüz bar?" in rest[2].casefold()  # "ooba": the livestock is counted
+    assert "1) Mal barby?" in rest[1]
+    assert "kancha uy jana ögüz bar?" in rest[2].casefold()  # "ooba" alone: the livestock is counted
     assert rest[3].startswith("Kancha kunajyn bar? Jok bolso - 0.")
     assert {r.command for r in sms_rows(caller) if r.direction == "inbound"} == {"benefits"}
 
@@ -145,9 +159,10 @@ def test_bala_six_months(app, age, expected):
 
 
 def test_bad_one_shot_numbers_show_the_form(app):
-    answers = replies(app, "+996555100008", ["KOMOK 5 3 4000 7", "KOMOK 0 3 4000"])
-    for answer in answers:
-        assert answer.startswith("Sandar tuura emes.") and "KÖMÖK <üy-bülö>" in answer
+    answers = replies(app, "+996555100008", ["KOMOK 0 3 4000", "KOMOK 5 3 4000 7"])
+    assert answers[0].startswith("Sandar tuura emes.") and "KÖMÖK <üy-bülö>" in answers[0]
+    # the first three numbers are good: only the yes/no answers after them are asked again
+    assert answers[1].startswith("Tüshünbödük. Ar bir suroogo 1 je 2") and "1) Mal barby?" in answers[1]
 
 
 def test_the_long_form_of_the_menu_still_wins_over_the_check(app):
