@@ -1,5 +1,9 @@
 """Eligibility checks by SMS: ``KOMOK 5 3 4000`` in one message, or one question per message.
 
+Every SMS costs the person money, so the yes/no questions still needed come together in one SMS
+("1) … 2) … 3) … Мисалы: 2 2 2") and one reply answers them, or the one-shot does
+(``KOMOK 5 3 4000 2 2 2``); answers that cannot all be true are said and asked again.
+
 The rules and the engine are :mod:`hotline.eligibility`'s; :mod:`hotline.sms.check_input` reads a
 message as answers; this module turns a question or a verdict into an SMS within the budget. The
 answers so far live in the conversation row (``check_rule``, ``check_answers``), so whichever
