@@ -19,6 +19,8 @@ NUMBER_TYPES = (COUNT, AMOUNT, DAYS_AGO, DATE)  # typed with several keys and "#
 _DIGITS = re.compile(r"\d+")
 _SOM_DECIMAL = re.compile(r"(\d+),\d+(?=\s*сом)")  # "1333,33 сом", "999,5 сомдон" (format_number's comma)
 _DECIMAL = re.compile(r"(\d+),(\d{1,2})\b")  # any other decimal: livestock units per person ("2,6")
+_RU_UNIT = re.compile(r"\b(\d+) (г|мес|дн)\.")  # "ещё 23 г.", "12 мес.": short for the screen, not the ear
+_RU_UNITS = {"г": ("год", "года", "лет"), "мес": ("месяц", "месяца", "месяцев"), "дн": ("день", "дня", "дней")}
 _DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")  # how verdicts write dates (format_date)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ORDINAL = re.compile(r"\b(\d{1,9})-(?=\w)")  # Kyrgyz writes ordinals "1-күнү", "2018-жылдын"
@@ -92,7 +94,7 @@ def for_the_ear(text: str, lang: str) -> str:
     Money is said in whole som, the tyiyn dropped ("1333,33 сом" → "1333 сом"): cut, not rounded, so
     a sentence comparing with a whole-som limit stays true ("999,5 сом — это меньше 1000"). Other
     decimals are said in words in both languages ("2,6" → "эки бүтүн ондон алты"), which no engine
-    reads well from digits and a comma.
+    reads well from digits and a comma; Russian "23 г.", "5 мес.", "3 дн." get their words ("23 года").
     """
     def date(match):
         try:
@@ -105,10 +107,27 @@ def for_the_ear(text: str, lang: str) -> str:
     text = _SOM_DECIMAL.sub(r"\1", text)
     text = _DECIMAL.sub(lambda m: speak_decimal(int(m.group(1)), m.group(2), lang), text)
     if lang != "ky":
-        return text
+        return _RU_UNIT.sub(_ru_unit, text)
     text = _ORDINAL.sub(lambda m: ky_ordinal(int(m.group(1))) + " ", text)
-    spoken = _DIGITS.sub(lambda m: number_to_words(int(m.group()), "ky") if len(m.group()) < 10 else m.group(), text)
-    return spoken[:1].upper() + spoken[1:] if text[:1].isdigit() else spoken
+    return _DIGITS.sub(_ky_number, text)
+
+
+def _ky_number(match: re.Match) -> str:
+    """A Kyrgyz number in words, capitalised where it starts a sentence ("…? Бир — ооба, эки — жок")."""
+    digits = match.group()
+    if len(digits) >= 10:
+        return digits
+    words = number_to_words(int(digits), "ky")
+    before = match.string[:match.start()].rstrip()
+    return words[:1].upper() + words[1:] if not before or before[-1] in ".?!" else words
+
+
+def _ru_unit(match: re.Match) -> str:
+    """"23 г." → "23 года", keeping the full stop only where it ends the sentence."""
+    n = int(match.group(1))
+    after = match.string[match.end():].lstrip()
+    stop = "." if not after or after[0].isupper() or after[0] in "«\"(" else ""
+    return f"{n} {russian_plural(n, *_RU_UNITS[match.group(2)])}{stop}"
 
 
 def ky_ordinal(n: int) -> str:

@@ -154,6 +154,11 @@ def test_a_som_amount_is_said_in_whole_som(app, lang, first, spoken, written):
      "Бир адамга тогуз жүз токсон тогуз сом — бул бир миң сомдон аз."),
     ("В среднем 2,6 условной головы на человека.", "ru", "В среднем две целых шесть десятых условной головы"),
     ("Бир адамга 2,6 шарттуу баш.", "ky", "Бир адамга эки бүтүн ондон алты шарттуу баш."),
+    # Russian short forms for the screen get their words; the full stop stays only at a sentence's end
+    ("Вам осталось ещё 23 г. Вы получали его 5 мес.", "ru", "Вам осталось ещё 23 года. Вы получали его 5 месяцев."),
+    ("Вы въехали 21 дн. назад — встать на учёт ещё можно.", "ru", "Вы въехали 21 день назад — встать"),
+    # a number that starts a sentence starts with a capital, as the sentence would
+    ("Катталгансызбы? 1 — ооба, 2 — жок.", "ky", "Катталгансызбы? Бир — ооба, эки — жок."),
 ])
 def test_numbers_for_the_ear(text, lang, spoken):
     assert spoken in for_the_ear(text, lang)
