@@ -17,8 +17,8 @@ from hotline.voice.speech import Utterance
 
 NUMBER_TYPES = (COUNT, AMOUNT, DAYS_AGO, DATE)  # typed with several keys and "#": read back, confirmed
 _DIGITS = re.compile(r"\d+")
-_SOM_DECIMAL = re.compile(r"(\d+),\d+(?=\s*сом)")  # "1333,33 сом", "999,5 сомдон" (format_number's comma)
-_DECIMAL = re.compile(r"(\d+),(\d{1,2})\b")  # any other decimal: livestock units per person ("2,6")
+# a decimal as format_number writes it: "1333,33 сом", "999,5 сомдон" (money), or "2,6" (livestock units)
+_DECIMAL = re.compile(r"(\d+),(\d+)\b(?=(\s*сом)?)")
 _RU_UNIT = re.compile(r"\b(\d+) (г|мес|дн)\.")  # "ещё 23 г.", "12 мес.": short for the screen, not the ear
 _RU_UNITS = {"г": ("год", "года", "лет"), "мес": ("месяц", "месяца", "месяцев"), "дн": ("день", "дня", "дней")}
 _DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")  # how verdicts write dates (format_date)
@@ -104,12 +104,19 @@ def for_the_ear(text: str, lang: str) -> str:
         return spoken_date(day, lang)
 
     text = _DATE.sub(date, text)
-    text = _SOM_DECIMAL.sub(r"\1", text)
-    text = _DECIMAL.sub(lambda m: speak_decimal(int(m.group(1)), m.group(2), lang), text)
+    if "," in text:
+        text = _DECIMAL.sub(lambda m: _decimal(m, lang), text)
     if lang != "ky":
-        return _RU_UNIT.sub(_ru_unit, text)
+        return _RU_UNIT.sub(_ru_unit, text) if " г." in text or " мес." in text or " дн." in text else text
     text = _ORDINAL.sub(lambda m: ky_ordinal(int(m.group(1))) + " ", text)
     return _DIGITS.sub(_ky_number, text)
+
+
+def _decimal(match: re.Match, lang: str) -> str:
+    whole, fraction, som = match.groups()
+    if som is not None:  # money: whole som, the tyiyn cut
+        return whole
+    return speak_decimal(int(whole), fraction, lang) if len(fraction) <= 2 else match.group()
 
 
 def _ky_number(match: re.Match) -> str:
@@ -118,8 +125,10 @@ def _ky_number(match: re.Match) -> str:
     if len(digits) >= 10:
         return digits
     words = number_to_words(int(digits), "ky")
-    before = match.string[:match.start()].rstrip()
-    return words[:1].upper() + words[1:] if not before or before[-1] in ".?!" else words
+    text, at = match.string, match.start() - 1
+    while at >= 0 and text[at] == " ":
+        at -= 1
+    return words[:1].upper() + words[1:] if at < 0 or text[at] in ".?!" else words
 
 
 def _ru_unit(match: re.Match) -> str:
