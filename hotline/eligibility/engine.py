@@ -37,7 +37,8 @@ def evaluate(rule: Rule, answers: dict, today: dt.date) -> Verdict | NextQuestio
     answers = {key: check_answer(rule.question(key), value, today)
                for key, value in answers.items() if value is not None}
     scope = Scope(rule, answers, today)
-    results = [(check, scope.truth(check.require)) for check in rule.checks]
+    results = [(check, _result(scope, check)) for check in rule.checks
+               if check.applies is None or scope.truth(check.applies) is not False]
     failed = [check for check, result in results if result is False]
     refused = [check for check in failed if check.otherwise == DOES_NOT_QUALIFY]
     if refused:
@@ -45,7 +46,7 @@ def evaluate(rule: Rule, answers: dict, today: dt.date) -> Verdict | NextQuestio
     doubtful = [check for check in failed if check.otherwise == CANNOT_TELL]
     still_open = [check for check, result in results
                   if result is None and (check.otherwise == DOES_NOT_QUALIFY or not doubtful)]
-    wanted = [q for check in still_open for q in scope.needed(check.require)]
+    wanted = [q for check in still_open for q in _needed(scope, check)]
     if wanted:
         return _ask(rule, answers, wanted)
     # Still open with nothing left to ask (e.g. a division by zero): the office has to decide.
@@ -58,6 +59,18 @@ def evaluate(rule: Rule, answers: dict, today: dt.date) -> Verdict | NextQuestio
         return _verdict(rule, scope, CANNOT_TELL, [(c.reason, c.citation) for c in doubtful])
     passed = [(check.ok, check.citation) for check, result in results if result and check.ok]
     return _verdict(rule, scope, MAY_QUALIFY, passed)
+
+
+def _result(scope: Scope, check) -> bool | None:
+    """A check's truth; open while it is not known whether it applies (its question is asked)."""
+    if check.applies is not None and scope.truth(check.applies) is None:
+        return None
+    return scope.truth(check.require)
+
+
+def _needed(scope: Scope, check) -> list[str]:
+    applies = [] if check.applies is None or scope.truth(check.applies) is not None else scope.needed(check.applies)
+    return applies + scope.needed(check.require)
 
 
 def find_inconsistency(rule: Rule, answers: dict, today: dt.date) -> tuple[Consistency, Text] | None:

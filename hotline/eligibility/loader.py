@@ -133,7 +133,7 @@ def _build(raw, path: Path, topics: set[str], offices: set[str]) -> Rule:
 
 def _every_question_matters(rule: Rule) -> None:
     """A question that no check, amount, deadline or ``ask`` note reads would never be asked."""
-    trees = [c.require for c in rule.checks] + [a.when for a in rule.amount] + [a.value for a in rule.amount]
+    trees = [c.require for c in rule.checks] + [c.applies for c in rule.checks] + [a.when for a in rule.amount] + [a.value for a in rule.amount]
     trees += [d.when for d in rule.deadlines] + [d.date for d in rule.deadlines]
     trees += [n.when for n in rule.notes if n.ask]
     read = {q for tree in trees if tree is not None for q in references(tree, rule.derived)}
@@ -170,7 +170,7 @@ def _checks(raw, context: _Context) -> tuple[Check, ...]:
     checks, ids = [], set()
     for index, entry in enumerate(schema.listing(raw, "checks")):
         where = f"checks[{index}]"
-        entry = schema.fields(entry, {"id", "require", "otherwise", "reason", "ok", "lines", "document"},
+        entry = schema.fields(entry, {"id", "applies", "require", "otherwise", "reason", "ok", "lines", "document"},
                               where, {"id", "require", "otherwise", "reason", "lines"})
         check_id = schema.slug(entry["id"], f"{where}.id")
         if check_id in ids:
@@ -179,9 +179,11 @@ def _checks(raw, context: _Context) -> tuple[Check, ...]:
         if entry["otherwise"] not in (DOES_NOT_QUALIFY, CANNOT_TELL):
             raise SchemaError(f"{where}.otherwise", f"expected {DOES_NOT_QUALIFY} or {CANNOT_TELL}")
         ok = schema.pair(entry["ok"], f"{where}.ok", context.names) if entry.get("ok") is not None else None
+        applies = entry.get("applies")
         checks.append(Check(
             check_id, compile_condition(entry["require"], context.symbols, f"{where}.require"), entry["otherwise"],
-            schema.pair(entry["reason"], f"{where}.reason", context.names), ok, context.cite(entry, where)))
+            schema.pair(entry["reason"], f"{where}.reason", context.names), ok, context.cite(entry, where),
+            None if applies is None else compile_condition(applies, context.symbols, f"{where}.applies")))
     return tuple(checks)
 
 

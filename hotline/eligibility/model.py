@@ -69,7 +69,10 @@ class Question:
 
 @dataclass(frozen=True)
 class Check:
-    """One condition of the rule: when ``require`` is false the verdict is ``otherwise``."""
+    """One condition of the rule: when ``require`` is false the verdict is ``otherwise``.
+
+    ``applies`` (optional) limits the check to the people it is about: men's pension age is not
+    a reason a woman may qualify, so a check that does not apply is neither failed nor said."""
 
     id: str
     require: Any  # a compiled condition (hotline.eligibility.expressions)
@@ -77,6 +80,7 @@ class Check:
     reason: Text  # said when the condition fails
     ok: Text | None  # said when it holds (why the caller may qualify)
     citation: Citation
+    applies: Any = None  # a compiled condition, or None: applies to everyone
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from hotline.eligibility import CANNOT_TELL, DOES_NOT_QUALIFY, MAY_QUALIFY
-from tests.eligibility.conftest import walk
+from tests.eligibility.conftest import TODAY, walk
 
 LAWYER_GROUPS = ["detained_or_grave_crime", "disability_1_2", "mental_illness", "veteran", "child_case",
                  "single_mother", "conscript", "care_home"]
@@ -105,3 +105,21 @@ def test_pension_age(rules, sex, age, status, years_left):
         lines = [d.citation.lines for d in verdict.documents]
         assert ("2466" in lines) == (sex == "man") and ("2473-2477" in lines) == (sex == "woman")
         assert verdict.unverified[0].citation.lines == "2468-2469"  # "before 1969", probably 1996
+
+
+@pytest.mark.parametrize("sex, age, said, not_said", [
+    ("man", 63, "эркектердин пенсия курагы", "аялдардын"),
+    ("woman", 60, "аялдардын пенсия курагы", "эркектердин"),
+])
+def test_a_pension_verdict_gives_only_the_callers_own_reason(rules, sex, age, said, not_said):
+    """The other sex's age check does not apply: it is neither a reason nor said."""
+    verdict, _ = walk(rules["pension_age"], {"sex": sex, "age": age})
+    spoken = " ".join(reason.text.ky for reason in verdict.reasons)
+    assert said in spoken and not_said not in spoken
+
+
+def test_whether_a_check_applies_is_asked_before_it_counts(rules):
+    from hotline.eligibility import evaluate
+
+    asked = evaluate(rules["pension_age"], {"age": 70}, TODAY)
+    assert asked.question.id == "sex"  # not a verdict that quotes both ages
