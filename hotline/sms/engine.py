@@ -21,7 +21,7 @@ from hotline.sms.commands import ParsedMessage, parse_message
 from hotline.sms.conversation import Conversation, Update, next_window
 from hotline.sms.log import LogEntry, SmsLog
 from hotline.sms.offices import OfficeFormatter
-from hotline.sms.fastsql import FastRead
+from hotline.fastsql import FastRead
 from hotline.sms.regions import RegionBookLoader
 from hotline.sms.replies import Context, Replies
 from hotline.sms.segments import Segments, count_segments

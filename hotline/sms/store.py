@@ -1,6 +1,6 @@
 """The statements an SMS makes on the request path: one read, and the writes a person waits on.
 
-Reading: :func:`load_conversation` is one ``SELECT`` (:class:`~hotline.sms.fastsql.FastRead`: one
+Reading: :func:`load_conversation` is one ``SELECT`` (:class:`~hotline.fastsql.FastRead`: one
 round trip, no ``BEGIN``/``ROLLBACK``): the conversation, the language the number chose, and
 whether this MessageSid is already logged. Everything else about an ordinary message is written later, in
 batches (:mod:`hotline.sms.log`). What a person is told has happened (STOP, START, TIL, CHAL) is
@@ -17,7 +17,7 @@ from hotline.extensions import db
 from hotline.messaging.models import SmsMessage, SmsOptOut
 from hotline.sms.conversation import Conversation, Menu
 from hotline.sms.models import SmsConversation
-from hotline.sms.fastsql import FastRead, FastWrite
+from hotline.fastsql import FastRead, FastWrite
 from hotline.timeutil import utcnow
 from hotline.voice.models import CallerPreference
 
@@ -92,7 +92,7 @@ def _language_upsert(engine: Engine):
 class Promises:
     """The writes a reply tells the person about, committed before the reply is sent.
 
-    One kept connection and statements compiled once, like the read (see :mod:`hotline.sms.fastsql`):
+    One kept connection and statements compiled once, like the read (see :mod:`hotline.fastsql`):
     a STOP costs one transaction, not an ORM session.
     """
 

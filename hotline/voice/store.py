@@ -1,34 +1,32 @@
 """The statements a call makes itself: one each, no read before a write (the rest is write-behind)."""
 
+from sqlalchemy import String, bindparam, select
+
 from hotline.extensions import db
+from hotline.fastsql import FastRead
 from hotline.timeutil import utcnow
 from hotline.upsert import insert_for
 from hotline.voice.models import Call, CallerPreference, Voicemail
 
 
-# The one query every incoming call makes: run on a raw pooled DBAPI connection, since SQLAlchemy's
-# Core/ORM layers cost more than the indexed lookup itself (measured: bench/webhooks.py).
-_SAVED_LANGUAGE = f"SELECT language FROM {CallerPreference.__tablename__} WHERE number = {{}}"
-_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":1", "named": ":number"}
+def _language_query():
+    """The language ``:number`` chose, as exactly one row (NULL for a number never seen)."""
+    me = select(bindparam("number", type_=String).label("number")).subquery("me")
+    return (select(CallerPreference.language).select_from(me)
+            .outerjoin(CallerPreference, CallerPreference.number == me.c.number))
+
+
+# The one query every incoming call makes, on a connection this thread keeps (no pool checkout,
+# no BEGIN/ROLLBACK round trips on PostgreSQL): SQLAlchemy's layers cost more than the indexed
+# lookup itself (measured: bench/webhooks.py).
+_SAVED_LANGUAGE = FastRead(_language_query())
 
 
 def saved_language(caller: str | None) -> str | None:
     """The language this number chose before, if any."""
     if caller is None:
         return None
-    engine = db.engine
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        placeholder = _PLACEHOLDER[engine.dialect.paramstyle]
-        cursor.execute(_SAVED_LANGUAGE.format(placeholder),
-                       {"number": caller} if placeholder == ":number" else (caller,))
-        row = cursor.fetchone()
-        cursor.close()
-        connection.commit()  # end the read transaction before the connection goes back to the pool
-    finally:
-        connection.close()
-    return row[0] if row else None
+    return _SAVED_LANGUAGE.one(db.engine, {"number": caller})["language"]
 
 
 def save_language(caller: str | None, lang: str) -> None:

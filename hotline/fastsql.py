@@ -166,12 +166,13 @@ class FastRead:
         # SQLite: pages through memory maps, not a read() each; the writers of other processes
         # empty this connection's page cache every few milliseconds
         self.connections = KeptConnection(autocommit=True, setup={"sqlite": [f"PRAGMA mmap_size={2**28}"]})
-        self._compiled: dict[int, Compiled] = {}
+        self._compiled: dict[tuple[str, str], Compiled] = {}
 
     def one(self, engine: Engine, params: Mapping) -> dict:
-        compiled = self._compiled.get(id(engine))
+        dialect = (engine.dialect.name, engine.dialect.driver)  # not id(engine): ids are reused
+        compiled = self._compiled.get(dialect)
         if compiled is None:
-            compiled = self._compiled[id(engine)] = compile_for(self.statement, engine)
+            compiled = self._compiled[dialect] = compile_for(self.statement, engine)
         try:
             cursor = self.connections.get(engine).dbapi_connection.cursor()  # not the pool's proxy: 10 µs less
             try:
