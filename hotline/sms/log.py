@@ -12,20 +12,19 @@ or a callback request: those are committed before the reply (:mod:`hotline.sms.s
 shutdown flushes (``atexit``); while the database is down, rows wait here (up to ``max_entries``).
 """
 
-import atexit
 import logging
-import os
 import threading
 from dataclasses import dataclass
 
 from sqlalchemy import String, bindparam, case, insert, select
 from sqlalchemy.engine import Engine
 
+from hotline.fastsql import Compiled, KeptConnection, compile_for
 from hotline.messaging.models import SmsMessage
 from hotline.sms.conversation import Update, merge
-from hotline.fastsql import Compiled, KeptConnection, compile_for
 from hotline.sms.models import SmsConversation
 from hotline.sms.store import insert_for
+from hotline.writebehind import Flusher
 
 log = logging.getLogger(__name__)
 MESSAGES = SmsMessage.__table__
@@ -58,8 +57,7 @@ class SmsLog:
         self._engine: Engine | None = None
         self._lock = threading.Lock()  # guards the buffer
         self._flushing = threading.Lock()  # one flush at a time, so rows go in in order
-        self._pid: int | None = None
-        self._wake = threading.Event()
+        self._flusher = Flusher(self, "sms-log")
         self.writer = Writer()
 
     def add(self, engine: Engine, entry: LogEntry) -> None:
@@ -69,20 +67,7 @@ class SmsLog:
             if len(self._entries) >= self.max_entries:
                 del self._entries[0]
             self._entries.append(entry)
-            self._ensure_thread()
-
-    def _ensure_thread(self) -> None:
-        # gunicorn forks workers after importing the app: each process needs its own thread
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
-            threading.Thread(target=self._run, name="sms-log", daemon=True).start()
-            atexit.register(self.flush)
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait(self.interval)
-            self._wake.clear()
-            self.flush()
+            self._flusher.ensure()
 
     def flush(self) -> int:
         """Write everything buffered now, in one transaction; returns the number of messages written."""

@@ -11,9 +11,7 @@ A crash of the process loses at most the last ``interval`` seconds of these rows
 shutdown flushes them (``atexit``).
 """
 
-import atexit
 import logging
-import os
 import threading
 
 from sqlalchemy import bindparam, insert, update
@@ -22,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from hotline.timeutil import utcnow
 from hotline.voice.models import Call, CallEvent
+from hotline.writebehind import Flusher
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +37,7 @@ class EventBuffer:
         self._lock = threading.Lock()  # guards the buffer
         self._flushing = threading.Lock()  # one flush at a time, so rows are inserted in order
         self._engine: Engine | None = None
-        self._pid: int | None = None
-        self._wake = threading.Event()
+        self._flusher = Flusher(self, "call-events")
 
     def add(self, engine: Engine, call_sid: str, node: str, outcome: str, digits: str | None = None,
             next_node: str | None = None, detail: str | None = None) -> None:
@@ -51,7 +49,7 @@ class EventBuffer:
             if len(self._rows) >= self.max_rows:
                 del self._rows[0]
             self._rows.append(row)
-            self._ensure_thread()
+            self._flusher.ensure()
 
     def add_call(self, engine: Engine, sid: str, caller: str | None, hotline_number: str | None,
                  language: str | None, direction: str = "inbound") -> None:
@@ -61,27 +59,14 @@ class EventBuffer:
         with self._lock:
             self._engine = engine
             self._calls.append(row)
-            self._ensure_thread()
+            self._flusher.ensure()
 
     def set_language(self, engine: Engine, sid: str, lang: str) -> None:
         """Queue the language a caller chose, for the call's row."""
         with self._lock:
             self._engine = engine
             self._languages.append({"sid": sid, "lang": lang})
-            self._ensure_thread()
-
-    def _ensure_thread(self) -> None:
-        # gunicorn forks workers after the app is built: each process needs its own thread
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
-            threading.Thread(target=self._run, name="call-events", daemon=True).start()
-            atexit.register(self.flush)
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait(self.interval)
-            self._wake.clear()
-            self.flush()
+            self._flusher.ensure()
 
     def flush(self) -> int:
         """Insert everything buffered now, in one statement; returns the number of rows written."""
