@@ -8,6 +8,10 @@ waiting in ``typed``, else the next question.
 Keys: on one-key turns (yes/no, choices, confirmation, the verdict) ``0`` is a person, ``*`` back,
 ``#`` the other language, as on every menu. On a number the caller types, ``#`` ends the number
 and ``0`` is a digit; ``*`` still goes back (the intro says so).
+
+The verdict is said short (what it means, why, how much, where); 4 says the rest — deadlines,
+documents, notes, doubts — and the same menu (``page`` 1 in the URL). Answers that cannot all be
+true (5 children under 16 in a family of 3) are said, dropped and asked again.
 """
 
 from dataclasses import replace
@@ -18,12 +22,12 @@ from flask import current_app
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.callbacks.windows import caller_timezone
-from hotline.eligibility import AnswerError, Verdict, evaluate, parse_keypad_answer
+from hotline.eligibility import AnswerError, Verdict, evaluate, find_inconsistency, parse_keypad_answer
 from hotline.messaging.outbound import queue_sms
 from hotline.sms.render import render_sms_reply
 from hotline.voice.checks import (
-    decode_answers, encode_answers, is_number_question, name_utterance, question_utterances, readback,
-    verdict_sms_parts, verdict_utterances,
+    consistency_utterance, decode_answers, encode_answers, is_number_question, name_utterance, question_utterances,
+    readback, verdict_details, verdict_sms_parts, verdict_utterances,
 )
 from hotline.voice.speech import Utterance
 from ivr_flows import MAX_FAILS
@@ -86,8 +90,7 @@ class CheckNode:
         if state.typed:  # "you typed 5: 1 yes, 2 type again"
             if key == "1":
                 answers[question.id] = typed
-                new = replace(state, answers=encode_answers(answers), typed=None, fails=0)
-                return self._go(caller, ref, "answer", None, ref, new, f"q={question.id}")
+                return self._answered(caller, ref, rule, today, answers, question, state, None)
             if key == "2":
                 return self._go(caller, ref, "retype", digits, ref, replace(state, typed=None, fails=0),
                                 f"q={question.id}", [engine.speech.prompt(state.lang, "check.type_again")])
@@ -107,8 +110,21 @@ class CheckNode:
             typed = digits.rstrip("#")
             return self._go(caller, ref, "typed", None, ref, replace(state, typed=typed, fails=0), f"q={question.id}")
         answers[question.id] = value
-        return self._go(caller, ref, "answer", digits, ref, replace(state, answers=encode_answers(answers), fails=0),
-                        f"q={question.id}")
+        return self._answered(caller, ref, rule, today, answers, question, state, digits)
+
+    def _answered(self, caller, ref, rule, today, answers, question, state, digits):
+        """The answer counts, unless the answers cannot all be true (5 children under 16 in a family
+        of 3): then the rule's message is said, the answers it names are dropped and asked again."""
+        found = find_inconsistency(rule, answers, today)
+        new = replace(state, typed=None, fails=0, page=0)
+        if found is None:
+            return self._go(caller, ref, "answer", digits, ref, replace(new, answers=encode_answers(answers)),
+                            f"q={question.id}")
+        entry, message = found
+        kept = {key: value for key, value in answers.items() if key not in entry.ask_again}
+        return self._go(caller, ref, "inconsistent", digits, ref, replace(new, answers=encode_answers(kept)),
+                        f"q={question.id} consistency={entry.id}",
+                        [consistency_utterance(rule, entry, message, state.lang)])
 
     def _on_verdict(self, ref, node, rule, verdict, state, caller, key, done, leave):
         engine = self.engine
@@ -116,7 +132,9 @@ class CheckNode:
             prompt = self._send_sms(rule, verdict, state, caller)
             return self._go(caller, ref, "sms", key, done, leave, prefix=[engine.speech.prompt(state.lang, prompt)])
         if key == "2":
-            return self._go(caller, ref, "repeat", key, ref, replace(state, fails=0))
+            return self._go(caller, ref, "repeat", key, ref, replace(state, fails=0, page=0))
+        if key == "4" and verdict_details(verdict, state.lang, _dated(rule)):  # the rest, then the same menu
+            return self._go(caller, ref, "details", key, ref, replace(state, fails=0, page=1))
         if key == "3" and not _abroad(rule):  # the rule's offices in the caller's region; "*" there comes back
             regions = engine.flows.start("regions")
             chosen = replace(leave, topic=rule.apply_at.topic, region=None, return_to=done)
@@ -168,10 +186,14 @@ class CheckNode:
         prompt = lambda prompt_id: engine.speech.prompt(lang, prompt_id)  # noqa: E731
         one_key = {"num_digits": 1, "finish_on_key": "", "timeout": 8}
         if isinstance(turn, Verdict):
-            say += verdict_utterances(turn, lang)
-            offices = engine.speech.directory.offices(rule.apply_at.offices)[:SPOKEN_OFFICES]
-            say += [engine.speech.office(lang, office, caller.abroad) for office in offices]
-            say.append(prompt("check.after_abroad" if _abroad(rule) else "check.after"))
+            if state.page == 1:  # key 4: the rest of the verdict
+                say += verdict_utterances(turn, lang, details=True, dated=_dated(rule))
+            else:
+                say += verdict_utterances(turn, lang, dated=_dated(rule))
+                offices = engine.speech.directory.offices(rule.apply_at.offices)[:SPOKEN_OFFICES]
+                say += [engine.speech.office(lang, office, caller.abroad) for office in offices]
+            more = "_more" if verdict_details(turn, lang, _dated(rule)) else ""
+            say.append(prompt(("check.after_abroad" if _abroad(rule) else "check.after") + more))
             gather = one_key
         elif typed is not None:
             text = f"{engine.speech.catalogue.text(lang, 'check.you_typed')} {readback(turn.question, typed, lang)}."
@@ -195,6 +217,11 @@ class CheckNode:
 def _abroad(rule) -> bool:
     """Applied for abroad (an office in Russia) or on a website: the regions of Kyrgyzstan are no help."""
     return rule.apply_at.kind in ("office_abroad", "website")
+
+
+def _dated(rule) -> bool:
+    """A deadline rule ("register within 30 days"): its dated deadline is the verdict, said first."""
+    return rule.kind == "deadline"
 
 
 def _intro(rule) -> str:

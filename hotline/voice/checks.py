@@ -3,16 +3,17 @@
 A check node names a rule (``data/rules/``). Each turn asks the question ``evaluate`` says matters
 next; a count, an amount, a number of days or a date is typed and ended with ``#``, read back, and
 confirmed with 1 (2 types it again); yes/no and choices take one key. When the rule has what it
-needs, the verdict is spoken — what it means, why, how much, where, by when, what to bring, doubts —
-and offered by SMS. The turns themselves are in :mod:`hotline.voice.check_node`.
+needs, the verdict is spoken — what it means, why, how much, where; a key says the rest (by when,
+what to bring, doubts) — and offered by SMS. Answers that cannot all be true are said and asked
+again. The turns themselves are in :mod:`hotline.voice.check_node`.
 """
 
 import datetime as dt
 import re
 
 from audio.numbers import number_to_words, russian_plural, speak_amount, speak_decimal
-from hotline.eligibility import Question, Rule, Verdict, check_answer
-from hotline.eligibility.model import AMOUNT, COUNT, DATE, DAYS_AGO, DOES_NOT_QUALIFY, YES_NO
+from hotline.eligibility import Consistency, Question, Rule, Verdict, check_answer
+from hotline.eligibility.model import AMOUNT, COUNT, DATE, DAYS_AGO, DOES_NOT_QUALIFY, YES_NO, Text
 from hotline.voice.speech import Utterance
 
 NUMBER_TYPES = (COUNT, AMOUNT, DAYS_AGO, DATE)  # typed with several keys and "#": read back, confirmed
@@ -184,22 +185,33 @@ def question_utterances(rule: Rule, question: Question, lang: str) -> list[Utter
     return said
 
 
-def verdict_sentences(verdict: Verdict, lang: str) -> list[str]:
-    """The verdict for the ear, most important first: what it means, why, how much, by when, where,
-    what to bring, notes, doubts, and what to do about the doubts."""
+def verdict_sentences(verdict: Verdict, lang: str, dated: bool = False) -> list[str]:
+    """The verdict for the ear, most important first: what it means, why, how much, where to apply
+    (and with ``dated`` the dated deadlines: for a deadline rule the date is the answer). The rest
+    waits for its key (:func:`verdict_details`): a caller on little credit hears what decides, and
+    chooses whether to stay for the documents."""
     sentences = [step.in_language(lang) for step in verdict.next_steps[:1]]
     sentences += [reason.text.in_language(lang) for reason in verdict.reasons]
     if verdict.amount is not None:
         sentences.append(verdict.amount.text.in_language(lang))
-    dated = [d for d in verdict.deadlines if d.date is not None]
-    sentences += [deadline.text.in_language(lang) for deadline in dated]
+    if dated:
+        sentences += [deadline.text.in_language(lang) for deadline in verdict.deadlines if deadline.date is not None]
     sentences.append(verdict.apply_at.text.in_language(lang))
+    return list(dict.fromkeys(sentences))  # a reason and a passed deadline may say the same thing
+
+
+def verdict_details(verdict: Verdict, lang: str, dated: bool = False) -> list[str]:
+    """What the short verdict leaves out: deadlines, documents, notes, doubts, and what to do about
+    the doubts (none of which the short verdict already said)."""
+    said = set(verdict_sentences(verdict, lang, dated))
+    dated = [d for d in verdict.deadlines if d.date is not None]
+    sentences = [deadline.text.in_language(lang) for deadline in dated]
     sentences += [deadline.text.in_language(lang) for deadline in verdict.deadlines if deadline.date is None]
     sentences += [document.text.in_language(lang) for document in verdict.documents]
     sentences += [note.text.in_language(lang) for note in verdict.notes]
     sentences += [doubt.text.in_language(lang) for doubt in verdict.unverified]
     sentences += [step.in_language(lang) for step in verdict.next_steps[1:]]
-    return list(dict.fromkeys(sentences))  # a reason and a passed deadline may say the same thing
+    return [sentence for sentence in dict.fromkeys(sentences) if sentence not in said]
 
 
 def verdict_sms_parts(verdict: Verdict, lang: str, status: str | None, offices: list[str]) -> list[str]:
@@ -220,11 +232,19 @@ def _first_sentence(text: str) -> str:
     return _SENTENCE_END.split(text, maxsplit=1)[0]
 
 
-def verdict_utterances(verdict: Verdict, lang: str) -> list[Utterance]:
-    """Spoken, not rendered ahead: the words depend on the answers. Keys start with "dyn:", which
-    the engine never asks the audio worker to render (it plays a render only if one exists)."""
-    return [Utterance(f"dyn:verdict:{verdict.rule_id}:{n}", for_the_ear(sentence, lang))
-            for n, sentence in enumerate(verdict_sentences(verdict, lang))]
+def verdict_utterances(verdict: Verdict, lang: str, details: bool = False, dated: bool = False) -> list[Utterance]:
+    """The short verdict, or with ``details`` the rest of it. Spoken, not rendered ahead: the words
+    depend on the answers. Keys start with "dyn:", which the engine never asks the audio worker to
+    render (it plays a render only if one exists)."""
+    sentences, part = (verdict_details, "more:") if details else (verdict_sentences, "")
+    return [Utterance(f"dyn:verdict:{verdict.rule_id}:{part}{n}", for_the_ear(sentence, lang))
+            for n, sentence in enumerate(sentences(verdict, lang, dated))]
+
+
+def consistency_utterance(rule: Rule, entry: Consistency, message: Text, lang: str) -> Utterance:
+    """Why answers that cannot all be true are asked again ("a family of 3 cannot have 5 children");
+    the numbers are the caller's, so it is a "dyn:" utterance."""
+    return Utterance(f"dyn:consistency:{rule.id}:{entry.id}", for_the_ear(message.in_language(lang), lang))
 
 
 def is_number_question(question: Question) -> bool:

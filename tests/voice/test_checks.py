@@ -9,7 +9,8 @@ from sqlalchemy import select
 from hotline.extensions import db
 from hotline.messaging.models import SmsMessage
 from hotline.voice.check_node import today_for
-from hotline.voice.checks import decode_answers, encode_answers, for_the_ear
+from hotline.eligibility import evaluate
+from hotline.voice.checks import decode_answers, encode_answers, for_the_ear, verdict_details, verdict_sentences
 from hotline.voice.engine import Caller
 from hotline.voice.simulate import CallSimulator
 
@@ -162,3 +163,25 @@ def test_a_som_amount_is_said_in_whole_som(app, lang, first, spoken, written):
 ])
 def test_numbers_for_the_ear(text, lang, spoken):
     assert spoken in for_the_ear(text, lang)
+
+
+@pytest.mark.parametrize("lang", ["ky", "ru"])
+def test_the_family_benefit_verdict_is_said_short_and_the_rest_on_4(app, lang):
+    # status, reasons, amount, where first; deadlines, documents, notes and doubts only on 4, none twice
+    rule = app.extensions["eligibility"]["uy_bulogo_komok"]
+    answers = {"children_under_16": 3, "family_size": 5, "family_income": 4000, "has_livestock": False,
+               "truck_or_minibus": False, "car_or_tractor": False}
+    verdict = evaluate(rule, answers, dt.date(2026, 3, 1))
+    short, rest = verdict_sentences(verdict, lang), verdict_details(verdict, lang)
+    assert len(short) <= 6 and not set(short) & set(rest)
+    assert verdict.amount.text.in_language(lang) in short and verdict.apply_at.text.in_language(lang) in short
+    later = [d.text for d in verdict.documents + verdict.deadlines + verdict.notes + verdict.unverified]
+    assert later and all(text.in_language(lang) in rest for text in later)
+
+
+def test_a_count_that_cannot_be_is_said_and_asked_again_in_kyrgyz(app):
+    # 4 children in a family of 4 (the caller counted only the children): the rule's message, in words
+    turns = call(app, TO_FAMILY_CHECK + ["4#", "1", "4#", "1"])
+    assert turns[-1].node == "benefits.family_check"
+    assert said(turns[-1]).startswith("Төрт кишилик үй-бүлөдө төрт бала болбойт")
+    assert "Он алты жашка чейинки канча балаңыз бар?" in said(turns[-1])
