@@ -19,12 +19,13 @@ def init_app(app: Flask) -> None:
     """Register the missed-call webhook, the outbound callback TwiML and check the dispatcher's settings."""
     from hotline import ConfigurationError
     from hotline.callbacks.views import bp
-    from hotline.callbacks.windows import HoursError, callback_hours
+    from hotline.callbacks.windows import callback_hours
+    from hotline.hours import SettingError
 
     config = app.config
     try:
         callback_hours(config, config["CALLBACK_DEFAULT_TIMEZONE"])
-    except HoursError as exc:
+    except SettingError as exc:
         raise ConfigurationError(str(exc)) from None
     if config["CALLBACK_MAX_ATTEMPTS"] < 1 or any(m < 0 for m in config["CALLBACK_RETRY_MINUTES"]):
         raise ConfigurationError("CALLBACK_MAX_ATTEMPTS must be at least 1 and CALLBACK_RETRY_MINUTES "

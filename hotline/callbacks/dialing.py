@@ -21,7 +21,7 @@ from urllib3.exceptions import ConnectTimeoutError
 
 from hotline.callbacks.models import CallbackAttempt, CallbackRequest
 from hotline.callbacks.pacer import reserve_slot, wait_for
-from hotline.callbacks.windows import callback_hours, next_window_start, to_utc_naive
+from hotline.callbacks.windows import callback_hours, to_utc_naive
 from hotline.extensions import db
 from hotline.twilio import TwilioException, rest_client
 
@@ -44,7 +44,7 @@ def place_callback(request_id: int) -> str:
     now = datetime.now(timezone.utc)
     hours = callback_hours(config, request.timezone or config["CALLBACK_DEFAULT_TIMEZONE"])
     if not hours.is_open(now):  # it waited in the queue past closing time
-        _release(request_id, next_window_start(hours, now), now)
+        _release(request_id, hours.next_start(now), now)
         return "outside_window"
     sender = config["TWILIO_CALLER_ID"] or request.hotline_number
     if not sender or not config["PUBLIC_BASE_URL"]:
@@ -158,7 +158,7 @@ def _not_placed(attempt: CallbackAttempt, reason: str) -> str:
                        .values(status=CallbackRequest.PENDING, attempts=CallbackRequest.attempts - 1,
                                dial_errors=CallbackRequest.dial_errors + 1, last_error=reason[:500],
                                claimed_until=None, updated_at=to_utc_naive(now),
-                               next_attempt_at=to_utc_naive(next_window_start(hours, now + delay)))
+                               next_attempt_at=to_utc_naive(hours.next_start(now + delay)))
                        .execution_options(synchronize_session=False))
     db.session.commit()
     return "retry"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from hotline.callbacks.models import CallbackAttempt, CallbackRequest
 from hotline.callbacks.outcomes import unanswered
-from hotline.callbacks.windows import callback_hours, next_window_start, to_utc_naive
+from hotline.callbacks.windows import callback_hours, to_utc_naive
 from hotline.celery_app import enqueue
 from hotline.extensions import db
 
@@ -77,7 +77,7 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[int]:
         if hours.is_open(now):
             open_ids.append(request_id)
         else:
-            later.setdefault(next_window_start(hours, now), []).append(request_id)
+            later.setdefault(hours.next_start(now), []).append(request_id)
     pending = CallbackRequest.status == CallbackRequest.PENDING
     claimed = []
     if open_ids:

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from hotline.callbacks.models import CallbackAttempt, CallbackRequest
-from hotline.callbacks.windows import callback_hours, next_window_start, to_utc_naive
+from hotline.callbacks.windows import callback_hours, to_utc_naive
 from hotline.extensions import db
 
 ANSWERED = ("in-progress", "completed")  # Twilio's CallStatus once the person picked up
@@ -27,7 +27,7 @@ def next_try_at(request: CallbackRequest, now: datetime) -> datetime | None:
     ladder = config["CALLBACK_RETRY_MINUTES"] or [0]
     minutes = ladder[min(max(request.attempts, 1), len(ladder)) - 1]
     hours = callback_hours(config, request.timezone or config["CALLBACK_DEFAULT_TIMEZONE"])
-    return next_window_start(hours, now + timedelta(minutes=minutes))
+    return hours.next_start(now + timedelta(minutes=minutes))
 
 
 def unanswered(request_id: int, number: int, reason: str, now: datetime) -> str:

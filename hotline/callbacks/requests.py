@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hotline.callbacks.models import CallbackRequest
 from hotline.callbacks.windows import (
-    as_utc, callback_hours, caller_timezone, next_window_start, to_utc_naive, when,
+    as_utc, callback_hours, caller_timezone, to_utc_naive, when,
 )
 from hotline.extensions import db
 
@@ -71,7 +71,7 @@ def request_callback(caller: str, *, source: str, language: str | None = None, t
     if existing is None:
         if created_today(caller, now.astimezone(hours.zone)) >= config["CALLBACK_DAILY_CAP"]:
             return CallbackResult(None, CAPPED, None, None)
-        start = next_window_start(hours, now)
+        start = hours.next_start(now)
         request = CallbackRequest(caller=caller, source=source, language=language, topic=topic,
                                   call_sid=call_sid, hotline_number=hotline_number, timezone=zone,
                                   next_attempt_at=to_utc_naive(start), created_at=to_utc_naive(now))

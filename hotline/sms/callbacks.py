@@ -1,61 +1,62 @@
 """When to expect a call back, in words: "soon", or "tomorrow 09:00–20:00".
 
-Callbacks are placed within ``CALLBACK_HOURS`` in the caller's own time zone. A number whose
-country has one time zone (+996) gets the hours in it; a Russian or Kazakh mobile number has many,
-so the hours are given in ``CALLBACK_DEFAULT_TIMEZONE`` and the reply says so.
+The time comes from :func:`hotline.callbacks.requests.request_callback`, which also decides when the
+dispatcher will call: ``CALLBACK_HOURS`` in the zone of the caller's number. A number whose country
+has several zones (a Russian mobile) is called in the zone most callers are in, so the reply names
+that zone rather than leave the person to guess.
 """
 
-from dataclasses import replace
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import phonenumbers
+from flask import current_app
 from phonenumbers import timezone as phone_zones
 
+from hotline.callbacks.requests import CAPPED, CallbackResult
+from hotline.callbacks.windows import callback_hours, when
 from hotline.sms.texts import SmsTexts
-from hotline.voice.operators import ServiceHours
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Zones a reply can name, by the key of their words in replies.yaml.
+ZONE_NOTES = {"Asia/Bishkek": "callback_bishkek_time", "Europe/Moscow": "callback_moscow_time"}
 
 
 class CallbackPromise:
-    """Says when the hotline will call back, in the caller's language."""
+    """Says what became of a CHAL, in the caller's language."""
 
-    def __init__(self, hours: ServiceHours, texts: SmsTexts):
-        self.hours, self.texts = hours, texts
+    def __init__(self, texts: SmsTexts):
+        self.texts = texts
 
-    def hours_for(self, number: str) -> tuple[ServiceHours, bool]:
-        """The service hours in the number's time zone, and whether that zone had to be guessed."""
-        try:
-            zones = phone_zones.time_zones_for_number(phonenumbers.parse(number))
-        except phonenumbers.NumberParseException:
-            zones = ()
-        if len(zones) == 1 and zones[0] != phone_zones.UNKNOWN_TIMEZONE:
-            return replace(self.hours, zone=ZoneInfo(zones[0])), False
-        return self.hours, True
+    def text(self, result: CallbackResult, number: str, lang: str, now: datetime) -> str:
+        """Recorded (or already there), then when; or why no new request was taken (the daily cap).
 
-    def text(self, number: str, lang: str, now: datetime) -> str:
-        """"Жакын арада чалабыз." when the window is open now, else the next window in words.
-
-        ``now`` is naive UTC, as every timestamp in the database.
+        ``now`` is aware; ``result.expected_at`` is in the caller's zone.
         """
-        hours, guessed = self.hours_for(number)
-        now = now.replace(tzinfo=timezone.utc)
-        if hours.is_open(now):
+        if result.outcome == CAPPED:
+            return self.texts.get(lang, "callback_capped")
+        first = self.texts.get(lang, "callback_new" if result.created else "callback_exists")
+        return f"{first} {self._when(result.expected_at, number, lang, now)}"
+
+    def _when(self, expected: datetime, number: str, lang: str, now: datetime) -> str:
+        if when(expected, now) == "soon":
             return self.texts.get(lang, "callback_soon")
-        local = now.astimezone(hours.zone)
-        for ahead in range(8):
-            day = local + timedelta(days=ahead)
-            if DAYS[day.weekday()] in hours.days and (ahead or local.strftime("%H:%M") < hours.opens):
-                break
-        else:  # no day at all (cannot happen with valid hours): say "soon" rather than nothing
-            return self.texts.get(lang, "callback_soon")
+        ahead = (expected.date() - now.astimezone(expected.tzinfo).date()).days
         if ahead < 2:
-            when = self.texts.get(lang, "today" if ahead == 0 else "tomorrow")
+            day = self.texts.get(lang, "today" if ahead == 0 else "tomorrow")
         else:
-            when = self.texts.items(lang, "on_weekdays")[day.weekday()]
-        text = self.texts.get(lang, "callback_later", day=when, opens=hours.opens, closes=hours.closes)
+            day = self.texts.items(lang, "on_weekdays")[expected.weekday()]
+        hours = callback_hours(current_app.config, str(expected.tzinfo))
+        text = self.texts.get(lang, "callback_later", day=day, opens=hours.opens, closes=hours.closes)
         text = text[0].upper() + text[1:]
-        if guessed:
-            text += " " + self.texts.get(lang, "callback_bishkek_time")
+        note = ZONE_NOTES.get(str(expected.tzinfo))
+        if note and not _single_zone(number):
+            text += " " + self.texts.get(lang, note)
         return text
+
+
+def _single_zone(number: str) -> bool:
+    """Whether the number's country keeps one time (+996): then its hours need no zone named."""
+    try:
+        zones = phone_zones.time_zones_for_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return False
+    return len(zones) == 1 and zones[0] != phone_zones.UNKNOWN_TIMEZONE

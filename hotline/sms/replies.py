@@ -9,7 +9,7 @@ Every menu has a stateless long form, so a digit never depends on the menu being
 """
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timezone
 
 from hotline.callbacks.requests import request_callback
 from hotline.sms import store
@@ -115,12 +115,11 @@ class Replies:
 
     def callback(self, command: Command, ctx: Context) -> Reply:
         """CHAL: record the request (committed), say when to expect the call."""
-        number = ctx.conversation.number
-        _, created = request_callback(number, source="sms", language=ctx.lang,
-                                      topic=ctx.conversation.last_command)
-        parts = [self.texts.get(ctx.lang, "callback_new" if created else "callback_exists"),
-                 self.promise.text(number, ctx.lang, ctx.now)]
-        return Reply(self.renderer.render([" ".join(parts)], ctx.script), command=command.code)
+        number, now = ctx.conversation.number, ctx.now.replace(tzinfo=timezone.utc)
+        result = request_callback(number, source="sms", language=ctx.lang, topic=ctx.conversation.last_command,
+                                  now=now)
+        text = self.promise.text(result, number, ctx.lang, now)
+        return Reply(self.renderer.render([text], ctx.script), command=command.code)
 
     def language(self, choice: str | None, ctx: Context) -> Reply:
         """TIL: switch to ``choice``, or to the other language; remembered for calls too."""

@@ -16,7 +16,8 @@ from hotline.directory.cache import DirectoryCache
 from hotline.voice import models  # noqa: F401  (the tables, for migrations)
 from hotline.voice.engine import VoiceEngine, service_hours
 from hotline.voice.events import EventBuffer
-from hotline.voice.operators import SettingError, operator_numbers
+from hotline.hours import SettingError
+from hotline.voice.operators import operator_numbers
 from hotline.voice.speech import Speech
 from ivr_flows import FLOWS_DIR, FlowError, FlowSet, load_flows
 

@@ -20,7 +20,7 @@ from hotline.sms.render import render_sms_reply
 from hotline.voice import store
 from hotline.voice.check_node import CheckNode
 from hotline.voice.events import EventBuffer
-from hotline.voice.operators import ServiceHours
+from hotline.hours import ServiceHours
 from hotline.voice.speech import Speech, Utterance
 from hotline.voice.state import CallState
 from ivr_flows import FlowSet

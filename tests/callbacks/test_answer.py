@@ -10,7 +10,7 @@ from hotline.callbacks.answer import destination
 from hotline.callbacks.dialing import start_attempt
 from hotline.callbacks.models import CallbackRequest
 from hotline.extensions import db
-from hotline.voice.operators import ServiceHours
+from hotline.hours import ServiceHours
 from tests.callbacks.conftest import BASE, CALLER_ID, add_due, dial_settings
 from tests.twilio_fake import SignedTwilio
 

@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from hotline.callbacks.windows import HoursError, Window, caller_timezone, next_window_start, when
+from hotline.callbacks.windows import caller_timezone, when
+from hotline.hours import ServiceHours, SettingError
 
 HOURS = "mon-sat 09:00-20:00"
 
@@ -56,15 +57,15 @@ def test_zone_from_the_number(number, zone):
     ("America/New_York", "2026-03-08T02:00", "2026-03-09T13:00"),
 ])
 def test_next_window_start(zone, at, expected):
-    start = next_window_start(Window.parse(HOURS, zone), utc(at))
+    start = ServiceHours.parse(HOURS, zone, "CALLBACK_HOURS").next_start(utc(at))
     assert start.astimezone(timezone.utc) == utc(expected)
     assert start.tzinfo is not None and str(start.tzinfo) == zone  # said to the caller in their time
 
 
 def test_a_window_that_opens_later_in_the_week():
-    hours = Window.parse("sat 10:00-12:00", "Asia/Bishkek")
+    hours = ServiceHours.parse("sat 10:00-12:00", "Asia/Bishkek", "CALLBACK_HOURS")
     # Saturday 12:30 → next Saturday 10:00, seven days on
-    assert next_window_start(hours, utc("2026-03-07T06:30")) == utc("2026-03-14T04:00")
+    assert hours.next_start(utc("2026-03-07T06:30")) == utc("2026-03-14T04:00")
 
 
 @pytest.mark.parametrize(("expected", "now", "word"), [
@@ -76,17 +77,17 @@ def test_a_window_that_opens_later_in_the_week():
 ])
 def test_when_is_judged_in_the_callers_zone(expected, now, word):
     zone = "Europe/Moscow" if expected.endswith("06:00") else "Asia/Bishkek"
-    local = Window.parse(HOURS, zone).zone
+    local = ServiceHours.parse(HOURS, zone, "CALLBACK_HOURS").zone
     assert when(utc(expected).astimezone(local), utc(now)) == word
 
 
 @pytest.mark.parametrize("text", ["", "mon-sat", "mon-sat 20:00-09:00", "mon-sat 9-20", "sat-mon 09:00-20:00",
                                   "mon-sat 09:00-25:00"])
 def test_unreadable_hours_are_refused(text):
-    with pytest.raises(HoursError, match="CALLBACK_HOURS"):
-        Window.parse(text, "Asia/Bishkek")
+    with pytest.raises(SettingError, match="CALLBACK_HOURS"):
+        ServiceHours.parse(text, "Asia/Bishkek", "CALLBACK_HOURS")
 
 
 def test_an_unknown_zone_is_refused():
-    with pytest.raises(HoursError, match="Mars/Olympus"):
-        Window.parse(HOURS, "Mars/Olympus")
+    with pytest.raises(SettingError, match="Mars/Olympus"):
+        ServiceHours.parse(HOURS, "Mars/Olympus", "CALLBACK_HOURS")

@@ -177,3 +177,26 @@ def test_a_bad_signature_is_refused(app, twilio, sms_rows, sign, signature):
 def test_an_empty_body_gets_the_command_list(twilio, sms_rows):
     assert "BALA" in reply_text(twilio.post("/twilio/sms", **(BASE | {"Body": "   "})))
     assert sms_rows()[0].status == SmsMessage.UNMATCHED
+
+
+def test_chal_from_russia_promises_the_time_the_dispatcher_will_call(app):
+    """The reply's time is the request's: Moscow hours for a Russian mobile, and it says so."""
+    texter = SmsSimulator(app, caller="+79261234567")
+    reply = texter.send("чал").reply
+    with app.app_context():
+        request = db.session.scalars(select(CallbackRequest)).one()
+    assert request.timezone == "Europe/Moscow"
+    due_now = request.next_attempt_at <= request.created_at + timedelta(minutes=5)
+    assert ("Жакын арада чалабыз" in reply) == due_now
+    assert ("(Москва убактысы)" in reply) == (not due_now)
+
+
+def test_chal_past_the_daily_cap_says_so(app, texter, monkeypatch):
+    monkeypatch.setitem(app.config, "CALLBACK_DAILY_CAP", 1)
+    texter.send("чал")
+    texter.send("стоп")  # withdraws the request; a new one would be the second today
+    texter.send("башта")
+    reply = texter.send("чал").reply
+    assert "Бүгүн кайра чалуу өтүнүчүн көп калтырдыңыз" in reply
+    with app.app_context():
+        assert count(app, CallbackRequest) == 1

@@ -12,7 +12,7 @@ from hotline.callbacks.models import CallbackRequest
 from hotline.extensions import db
 from hotline.messaging.models import SmsMessage
 from hotline.voice.models import Call, CallerPreference, Voicemail
-from hotline.voice.operators import ServiceHours
+from hotline.hours import ServiceHours
 from tests.twilio_fake import SignedTwilio
 
 SID = "CA" + "a" * 32
