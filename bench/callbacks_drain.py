@@ -33,6 +33,8 @@ from hotline.celery_app import enqueue  # noqa: E402
 from hotline.extensions import db  # noqa: E402
 from tests.twilio_fake import FakeTwilio  # noqa: E402
 
+from fresh_db import fresh_database  # bench/, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN, ACCOUNT = "bench-auth-token", "AC" + "b" * 32
 REQUEST_ID = re.compile(r"/twilio/voice/callback/(\d+)\?")
@@ -53,18 +55,7 @@ class TimedFakeTwilio(FakeTwilio):
 
 
 def prepare_database(kind: str, workdir: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / 'bench.db'}"
-    import sqlalchemy
-
-    url = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_callbacks")
-    engine = sqlalchemy.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        name = url.rsplit("/", 1)[1]
-        conn.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return url
+    return fresh_database(kind, workdir, "postgresql+psycopg://postgres@127.0.0.1:5432/bench_callbacks")
 
 
 def settings(database: str, broker: str, fake_url: str, rate: float) -> dict:

@@ -26,6 +26,8 @@ from urllib.parse import urlencode
 
 from twilio.request_validator import RequestValidator
 
+from fresh_db import fresh_database  # bench/, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TOKEN = "bench-auth-token"
@@ -103,19 +105,7 @@ def drive(port: int, lines: list[str], seconds: int, connections: int, workdir: 
 
 
 def prepare_database(kind: str, workdir: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{workdir / 'bench.db'}"
-    url = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_voice")
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    import sqlalchemy
-
-    engine = sqlalchemy.create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        name = url.rsplit("/", 1)[1]
-        conn.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return url
+    return fresh_database(kind, workdir, "postgresql+psycopg://postgres@127.0.0.1:5432/bench_voice")
 
 
 def main() -> None:
