@@ -17,7 +17,7 @@ import operator
 import os
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import DateTime, event
@@ -158,6 +158,11 @@ def _close_kept(engine: Engine) -> None:
             log.debug("could not close a kept connection", exc_info=True)
 
 
+def _key(engine: Engine) -> tuple[str, str]:
+    """What a compiled statement depends on: the dialect (not ``id(engine)``: ids are reused)."""
+    return engine.dialect.name, engine.dialect.driver
+
+
 class FastRead:
     """A ``select()`` run on this thread's autocommit connection; returns the first row as a dict."""
 
@@ -169,10 +174,9 @@ class FastRead:
         self._compiled: dict[tuple[str, str], Compiled] = {}
 
     def one(self, engine: Engine, params: Mapping) -> dict:
-        dialect = (engine.dialect.name, engine.dialect.driver)  # not id(engine): ids are reused
-        compiled = self._compiled.get(dialect)
+        compiled = self._compiled.get(_key(engine))
         if compiled is None:
-            compiled = self._compiled[dialect] = compile_for(self.statement, engine)
+            compiled = self._compiled[_key(engine)] = compile_for(self.statement, engine)
         try:
             cursor = self.connections.get(engine).dbapi_connection.cursor()  # not the pool's proxy: 10 µs less
             try:
@@ -197,12 +201,12 @@ class FastWrite:
     def __init__(self, *builders):
         self.builders = builders
         self.connections = KeptConnection(autocommit=False)
-        self._compiled: dict[int, list[Compiled]] = {}
+        self._compiled: dict[tuple[str, str], list[Compiled]] = {}
 
     def run(self, engine: Engine, *params: Mapping) -> list[int]:
-        compiled = self._compiled.get(id(engine))
+        compiled = self._compiled.get(_key(engine))
         if compiled is None:
-            compiled = self._compiled[id(engine)] = [compile_for(build(engine), engine) for build in self.builders]
+            compiled = self._compiled[_key(engine)] = [compile_for(build(engine), engine) for build in self.builders]
         connection = self.connections.get(engine)
         try:
             cursor = connection.cursor()
@@ -216,3 +220,42 @@ class FastWrite:
             self.connections.discard()
             raise
         return counts
+
+
+#: Write-behind rows may be lost in a crash anyway, so their commits need not wait for the disk:
+#: a database crash (not a process crash) can then lose a further fraction of a second of them,
+#: never corrupt anything. What a person waits on is committed by :class:`FastWrite`, durably.
+RELAXED_COMMITS = {"sqlite": ["PRAGMA synchronous=NORMAL"], "postgresql": ["SET synchronous_commit = off"]}
+
+
+class BatchWrite:
+    """Batches of rows for a few statements, written in one transaction: each statement one
+    ``executemany``, compiled once per dialect, on a connection the flushing thread keeps, with
+    relaxed commits (:data:`RELAXED_COMMITS`). The write-behind buffers' writer.
+
+    ``builders`` make each statement for an engine and name the columns its rows set (None: the
+    statement's own bind parameters); :meth:`write` takes one list of rows per statement.
+    """
+
+    def __init__(self, *builders: Callable[[Engine], tuple[ClauseElement, Sequence[str] | None]]):
+        self.builders = builders
+        self.connections = KeptConnection(autocommit=False, setup=RELAXED_COMMITS)
+        self._compiled: dict[tuple[str, str], list[Compiled]] = {}
+
+    def write(self, engine: Engine, *batches: Sequence[Mapping]) -> None:
+        compiled = self._compiled.get(_key(engine))
+        if compiled is None:
+            compiled = self._compiled[_key(engine)] = [
+                compile_for(statement, engine, columns) for statement, columns in (b(engine) for b in self.builders)]
+        connection = self.connections.get(engine)
+        try:
+            cursor = connection.cursor()
+            for statement, rows in zip(compiled, batches):
+                if rows:
+                    args = statement.args
+                    cursor.executemany(statement.sql, [args(row) for row in rows])
+            cursor.close()
+            connection.commit()
+        except Exception:
+            self.connections.discard()
+            raise

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, bindparam, case, insert, select
 from sqlalchemy.engine import Engine
 
-from hotline.fastsql import Compiled, KeptConnection, compile_for
+from hotline.fastsql import BatchWrite
 from hotline.messaging.models import SmsMessage
 from hotline.sms.conversation import Update, merge
 from hotline.sms.models import SmsConversation
@@ -86,27 +86,11 @@ class SmsLog:
             return len(entries)
 
 
-#: The log may lose its last batch in a crash anyway, so its commits need not wait for the disk:
-#: a database crash (not a process crash) can then lose a further fraction of a second of log rows,
-#: never corrupt anything. What a person waits on is committed elsewhere, durably.
-RELAXED_COMMITS = {"sqlite": ["PRAGMA synchronous=NORMAL"], "postgresql": ["SET synchronous_commit = off"]}
-
-
 class Writer:
-    """The three statements of a flush, compiled once per engine, on the flushing thread's connection."""
+    """The three statements of a flush (see :class:`~hotline.fastsql.BatchWrite`)."""
 
     def __init__(self):
-        self.connections = KeptConnection(autocommit=False, setup=RELAXED_COMMITS)
-        self._compiled: dict[int, tuple[Compiled, Compiled, Compiled]] = {}
-
-    def statements(self, engine: Engine) -> tuple[Compiled, Compiled, Compiled]:
-        compiled = self._compiled.get(id(engine))
-        if compiled is None:
-            inbound = insert_for(engine, MESSAGES).on_conflict_do_nothing(index_elements=["external_id"])
-            compiled = self._compiled[id(engine)] = (
-                compile_for(inbound, engine, MESSAGE_COLUMNS), compile_for(_reply_insert(), engine),
-                compile_for(_upsert(engine), engine, CONVERSATION_COLUMNS))
-        return compiled
+        self.batches = BatchWrite(_inbound_insert, lambda engine: (_reply_insert(), None), _upsert)
 
     def write(self, engine: Engine, entries: list[LogEntry]) -> None:
         """Insert the messages and their replies, upsert the conversations: one transaction."""
@@ -114,22 +98,14 @@ class Writer:
         for entry in entries:  # a retry that came before its original was written: the first one counts
             unique.setdefault(entry.inbound["external_id"], entry)
         entries = list(unique.values())
-        inbound, reply, upsert = self.statements(engine)
         replies = [dict(e.outbound, reply_to_sid=e.inbound["external_id"]) for e in entries if e.outbound]
         # sorted: two processes flushing at once lock the conversation rows in the same order
         updates = sorted(merge([e.update for e in entries if e.update is not None]), key=lambda u: u.number)
-        connection = self.connections.get(engine)
-        try:
-            cursor = connection.cursor()
-            for compiled, rows in ((inbound, [e.inbound for e in entries]), (reply, replies),
-                                   (upsert, [u.row() for u in updates])):
-                if rows:
-                    cursor.executemany(compiled.sql, [compiled.args(row) for row in rows])
-            cursor.close()
-            connection.commit()
-        except Exception:
-            self.connections.discard()
-            raise
+        self.batches.write(engine, [e.inbound for e in entries], replies, [u.row() for u in updates])
+
+
+def _inbound_insert(engine: Engine):
+    return insert_for(engine, MESSAGES).on_conflict_do_nothing(index_elements=["external_id"]), MESSAGE_COLUMNS
 
 
 def _reply_insert():
@@ -144,9 +120,10 @@ def _reply_insert():
 
 
 def _upsert(engine: Engine):
+    """The conversation after the message: ``INSERT … ON CONFLICT DO UPDATE``, replies added up."""
     statement = insert_for(engine, CONVERSATIONS)
     new = statement.excluded
     same_window = CONVERSATIONS.c.window_started_at == new.window_started_at
     values = {name: new[name] for name in OVERWRITTEN}
     values["replies"] = case((same_window, CONVERSATIONS.c.replies + new.replies), else_=new.replies)
-    return statement.on_conflict_do_update(index_elements=["number"], set_=values)
+    return statement.on_conflict_do_update(index_elements=["number"], set_=values), CONVERSATION_COLUMNS

@@ -8,21 +8,42 @@ callback request, the language they chose) is never written this way: it is comm
 answer.
 
 A crash of the process loses at most the last ``interval`` seconds of these rows; a clean
-shutdown flushes them (``atexit``).
+shutdown flushes them (``atexit``). The three statements are compiled once and run with
+``executemany`` on the flushing thread's own connection (:class:`~hotline.fastsql.BatchWrite`):
+through SQLAlchemy's ``Connection`` a flush cost about as much CPU as the webhook's own reads.
 """
 
 import logging
 import threading
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import String, bindparam, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
+from hotline.fastsql import BatchWrite
 from hotline.timeutil import utcnow
 from hotline.voice.models import Call, CallEvent
 from hotline.writebehind import Flusher
 
 log = logging.getLogger(__name__)
+CALL_COLUMNS = ("external_id", "caller", "hotline_number", "language", "direction", "status", "started_at")
+EVENT_COLUMNS = ("call_sid", "node", "outcome", "digits", "next_node", "detail", "at")
+
+
+def _call_insert(engine: Engine):
+    """A new call, once whatever Twilio retries."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(Call).on_conflict_do_nothing(index_elements=["external_id"]), CALL_COLUMNS
+
+
+def _language_update(engine: Engine):
+    """The language chosen during a call, on the call's row (inserted earlier in the same flush)."""
+    return (update(Call).where(Call.external_id == bindparam("sid", type_=String))
+            .values(language=bindparam("lang", type_=String)), None)
+
+
+def _event_insert(engine: Engine):
+    return insert(CallEvent), EVENT_COLUMNS
 
 
 class EventBuffer:
@@ -38,6 +59,7 @@ class EventBuffer:
         self._flushing = threading.Lock()  # one flush at a time, so rows are inserted in order
         self._engine: Engine | None = None
         self._flusher = Flusher(self, "call-events")
+        self.writer = BatchWrite(_call_insert, _language_update, _event_insert)
 
     def add(self, engine: Engine, call_sid: str, node: str, outcome: str, digits: str | None = None,
             next_node: str | None = None, detail: str | None = None) -> None:
@@ -69,7 +91,7 @@ class EventBuffer:
             self._flusher.ensure()
 
     def flush(self) -> int:
-        """Insert everything buffered now, in one statement; returns the number of rows written."""
+        """Write everything buffered now, in one transaction; returns the number of rows written."""
         with self._flushing:
             return self._flush()
 
@@ -81,16 +103,7 @@ class EventBuffer:
         if not (rows or calls or languages) or engine is None:
             return 0
         try:
-            with engine.begin() as conn:
-                if calls:
-                    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-                    conn.execute(dialect.insert(Call).on_conflict_do_nothing(index_elements=["external_id"]), calls)
-                if languages:
-                    conn.execute(update(Call).where(Call.external_id == bindparam("sid"))
-                                 .values(language=bindparam("lang")).execution_options(synchronize_session=False),
-                                 languages)
-                if rows:
-                    conn.execute(insert(CallEvent), rows)
+            self.writer.write(engine, calls, languages, rows)
         except Exception:
             log.exception("could not write %d call rows; keeping them for the next flush", len(rows) + len(calls))
             with self._lock:
