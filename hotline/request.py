@@ -11,6 +11,7 @@ import io
 from urllib.parse import unquote_to_bytes
 
 from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict
 
 URLENCODED = "application/x-www-form-urlencoded"
 
@@ -34,6 +35,22 @@ def _decoded(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+class WebhookForm(ImmutableMultiDict):
+    """The form's dict, with a ``get`` that looks the key up instead of catching werkzeug's
+    ``BadRequestKeyError`` for every missing field (Twilio leaves out ``Digits``, ``Body``…)."""
+
+    def get(self, key, default=None, type=None):
+        values = dict.get(self, key)
+        if not values:
+            return default
+        if type is None:
+            return values[0]
+        try:
+            return type(values[0])
+        except (ValueError, TypeError):
+            return default
+
+
 class HotlineRequest(Request):
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
@@ -46,7 +63,7 @@ class HotlineRequest(Request):
         body = cached if cached is not None else self.environ["wsgi.input"].read(length)
         d = self.__dict__
         d["stream"], d["files"] = io.BytesIO(), self.parameter_storage_class()
-        d["form"] = self.parameter_storage_class(parse_urlencoded(body))
+        d["form"] = WebhookForm(parse_urlencoded(body))
 
     def _within_limits(self, length: int) -> bool:
         return all(limit is None or length <= limit for limit in (self.max_form_memory_size, self.max_content_length))

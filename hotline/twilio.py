@@ -15,6 +15,7 @@ from flask import Response, abort, current_app, request
 from twilio.base.exceptions import TwilioException
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
+from werkzeug.datastructures import MultiDict
 
 __all__ = ["TwilioException", "rest_client", "signed_url", "twilio_request", "twiml"]
 
@@ -52,8 +53,9 @@ def compute_signature(token: str, url: str, params) -> str:
     HMAC-SHA1 with the auth token, base64. The algorithm of the library's ``RequestValidator``
     (tests sign with that class, so any difference fails them), without its per-value type checks:
     it is a third of what a webhook costs over a bare endpoint."""
-    getlist = params.getlist if hasattr(params, "getlist") else lambda key: [params[key]]
-    data = url + "".join(key + value for key in sorted(set(params)) for value in sorted(set(getlist(key))))
+    # a werkzeug MultiDict is a dict of lists underneath: read them as such (getlist copies each)
+    lists = dict.items(params) if isinstance(params, MultiDict) else ((key, [params[key]]) for key in params)
+    data = url + "".join(key + value for key, values in sorted(lists) for value in sorted(set(values)))
     digest = hmac.new(token.encode("utf-8"), data.encode("utf-8"), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
 

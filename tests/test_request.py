@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 from flask import Flask, request
 
-from hotline.request import HotlineRequest, parse_urlencoded
+from hotline.request import HotlineRequest, WebhookForm, parse_urlencoded
 
 BODIES = [
     b"",
@@ -76,3 +76,29 @@ def test_multipart_goes_to_werkzeug(echo):
                          content_type="multipart/form-data")
     assert response.status_code == 200, response.data
     assert response.json["form"] == [["Body", "hi"]] and response.json["files"] == ["file"]
+
+
+@pytest.mark.parametrize("pairs", [
+    [],
+    [("CallSid", "CA1"), ("From", "+996555123456"), ("Digits", "3")],
+    [("Body", "бала ош"), ("MessageSid", "SM1"), ("Body", "again"), ("Body", "again")],  # repeated names
+    [("b", "2"), ("a", "1"), ("ab", ""), ("A", "0")],
+])
+def test_our_signature_is_the_twilio_librarys(pairs):
+    from twilio.request_validator import RequestValidator
+
+    from hotline.twilio import compute_signature
+
+    url = "https://hotline.example/twilio/sms?l=ky"
+    form = WebhookForm(pairs)
+    expected = RequestValidator("token").compute_signature(url, form)
+    assert compute_signature("token", url, form) == expected
+    assert compute_signature("token", url, dict(pairs)) == RequestValidator("token").compute_signature(url, dict(pairs))
+
+
+def test_the_webhook_form_gets_like_a_multidict():
+    form = WebhookForm([("Digits", "3"), ("Digits", "4"), ("To", "")])
+    assert form.get("Digits") == "3" and form.get("Digits", type=int) == 3
+    assert form.get("Body") is None and form.get("Body", "") == "" and form.get("To", "x") == ""
+    assert form.get("Digits", 0, type=lambda v: int("x")) == 0
+    assert form.getlist("Digits") == ["3", "4"]

@@ -4,9 +4,12 @@ Keeping it in the URL (which Twilio signs) means a menu step needs no session lo
 the topic and region chosen, the page of offices, the menu to go back to, and the failures so far.
 """
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
+
+from hotline.request import parse_urlencoded
 
 LANGUAGES = ("ky", "ru")
 ANSWERS = re.compile(r"^[a-z0-9_]+:[a-z0-9_-]+(,[a-z0-9_]+:[a-z0-9_-]+)*$")  # see hotline.voice.checks
@@ -22,6 +25,15 @@ class CallState:
     return_to: str | None = None  # the menu that chose the topic ("*" from a shared menu)
     answers: str | None = None  # an eligibility check's answers so far ("family_size:5,has_livestock:n")
     typed: str | None = None  # a number typed in a check, waiting to be confirmed
+
+    @classmethod
+    @functools.lru_cache(maxsize=4096)
+    def from_query(cls, query: bytes) -> "CallState":
+        """:meth:`from_args` of a raw query string, remembered: a menu's URLs repeat from call to call."""
+        args: dict[str, str] = {}
+        for name, value in parse_urlencoded(query):
+            args.setdefault(name, value)  # the first value, as request.args.get gives
+        return cls.from_args(args)
 
     @classmethod
     def from_args(cls, args) -> "CallState":

@@ -52,7 +52,7 @@ def flow_step(flow: str, node: str):
     if not engine().flows.has(ref):
         abort(404)
     caller = caller_from_request()
-    return twiml(engine().step(ref, CallState.from_args(request.args), caller, request.form))
+    return twiml(engine().step(ref, CallState.from_query(request.query_string), caller, request.form))
 
 
 @bp.post("/status")
