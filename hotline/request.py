@@ -52,6 +52,8 @@ class WebhookForm(ImmutableMultiDict):
 
 
 class HotlineRequest(Request):
+    """The request class of the app (``app.request_class``)."""
+
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
             return

@@ -23,7 +23,7 @@ from hotline.fastsql import BatchWrite
 from hotline.messaging.models import SmsMessage
 from hotline.sms.conversation import Update, merge
 from hotline.sms.models import SmsConversation
-from hotline.sms.store import insert_for
+from hotline.upsert import insert_for
 from hotline.writebehind import Flusher
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,8 @@ class Writer:
 
 
 def _inbound_insert(engine: Engine):
-    return insert_for(engine, MESSAGES).on_conflict_do_nothing(index_elements=["external_id"]), MESSAGE_COLUMNS
+    """The incoming messages, each once (``ON CONFLICT`` on the MessageSid)."""
+    return insert_for(MESSAGES, engine).on_conflict_do_nothing(index_elements=["external_id"]), MESSAGE_COLUMNS
 
 
 def _reply_insert():
@@ -121,7 +122,7 @@ def _reply_insert():
 
 def _upsert(engine: Engine):
     """The conversation after the message: ``INSERT … ON CONFLICT DO UPDATE``, replies added up."""
-    statement = insert_for(engine, CONVERSATIONS)
+    statement = insert_for(CONVERSATIONS, engine)
     new = statement.excluded
     same_window = CONVERSATIONS.c.window_started_at == new.window_started_at
     values = {name: new[name] for name in OVERWRITTEN}

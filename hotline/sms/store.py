@@ -8,7 +8,6 @@ committed here, before the reply says so.
 """
 
 from sqlalchemy import DateTime, String, bindparam, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 
@@ -19,15 +18,11 @@ from hotline.sms.conversation import Conversation, Menu
 from hotline.sms.models import SmsConversation
 from hotline.fastsql import FastRead, FastWrite
 from hotline.timeutil import utcnow
+from hotline.upsert import insert_for
 from hotline.voice.models import CallerPreference
 
 #: Open callback requests a STOP withdraws; one being dialled is left to finish.
 CANCELLED_BY_STOP = (CallbackRequest.PENDING, CallbackRequest.SCHEDULED)
-
-
-def insert_for(engine: Engine, table):
-    """``INSERT`` with ``ON CONFLICT`` for the engine's dialect (PostgreSQL or SQLite)."""
-    return (postgresql if engine.dialect.name == "postgresql" else sqlite).insert(table)
 
 
 def conversation_query() -> Select:
@@ -66,7 +61,7 @@ def logged_reply(caller: str, inbound_id: int) -> tuple[bool, str | None]:
 
 def _opt_out_insert(engine: Engine):
     values = {"number": bindparam("number", type_=String), "created_at": bindparam("now", type_=DateTime)}
-    return insert_for(engine, SmsOptOut).values(values).on_conflict_do_nothing(index_elements=["number"])
+    return insert_for(SmsOptOut, engine).values(values).on_conflict_do_nothing(index_elements=["number"])
 
 
 def _callbacks_withdrawn(engine: Engine):
@@ -84,7 +79,7 @@ def _opt_out_delete(engine: Engine):
 def _language_upsert(engine: Engine):
     values = {"number": bindparam("number", type_=String), "language": bindparam("language", type_=String),
               "updated_at": bindparam("now", type_=DateTime)}
-    statement = insert_for(engine, CallerPreference).values(values)
+    statement = insert_for(CallerPreference, engine).values(values)
     return statement.on_conflict_do_update(index_elements=["number"], set_={
         "language": statement.excluded.language, "updated_at": statement.excluded.updated_at})
 

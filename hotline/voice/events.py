@@ -17,11 +17,11 @@ import logging
 import threading
 
 from sqlalchemy import String, bindparam, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from hotline.fastsql import BatchWrite
 from hotline.timeutil import utcnow
+from hotline.upsert import insert_for
 from hotline.voice.models import Call, CallEvent
 from hotline.writebehind import Flusher
 
@@ -32,8 +32,7 @@ EVENT_COLUMNS = ("call_sid", "node", "outcome", "digits", "next_node", "detail",
 
 def _call_insert(engine: Engine):
     """A new call, once whatever Twilio retries."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(Call).on_conflict_do_nothing(index_elements=["external_id"]), CALL_COLUMNS
+    return insert_for(Call, engine).on_conflict_do_nothing(index_elements=["external_id"]), CALL_COLUMNS
 
 
 def _language_update(engine: Engine):
@@ -43,6 +42,7 @@ def _language_update(engine: Engine):
 
 
 def _event_insert(engine: Engine):
+    """Where the callers went: one row per step."""
     return insert(CallEvent), EVENT_COLUMNS
 
 
