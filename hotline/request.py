@@ -39,6 +39,17 @@ class WebhookForm(ImmutableMultiDict):
     """The form's dict, with a ``get`` that looks the key up instead of catching werkzeug's
     ``BadRequestKeyError`` for every missing field (Twilio leaves out ``Digits``, ``Body``…)."""
 
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, str]]) -> "WebhookForm":
+        """The form of (name, value) pairs, its lists filled directly (``MultiDict.__init__`` checks
+        each value's type)."""
+        lists: dict[str, list[str]] = {}
+        for name, value in pairs:
+            lists.setdefault(name, []).append(value)
+        form = cls()
+        dict.update(form, lists)  # ImmutableMultiDict.update refuses: this is its construction
+        return form
+
     def get(self, key, default=None, type=None):
         values = dict.get(self, key)
         if not values:
@@ -57,15 +68,17 @@ class HotlineRequest(Request):
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
             return
-        length = self.content_length
-        if self.mimetype != URLENCODED or length is None or not self._within_limits(length):
+        environ = self.environ  # read directly: werkzeug's parsed headers cost more than the form
+        length = environ.get("CONTENT_LENGTH", "")
+        if (environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() != URLENCODED
+                or not length.isdigit() or not self._within_limits(int(length))):
             super()._load_form_data()
             return
         cached = getattr(self, "_cached_data", None)  # get_data(cache=True) came first
-        body = cached if cached is not None else self.environ["wsgi.input"].read(length)
+        body = cached if cached is not None else environ["wsgi.input"].read(int(length))
         d = self.__dict__
         d["stream"], d["files"] = io.BytesIO(), self.parameter_storage_class()
-        d["form"] = WebhookForm(parse_urlencoded(body))
+        d["form"] = WebhookForm.from_pairs(parse_urlencoded(body))
 
     def _within_limits(self, length: int) -> bool:
         return all(limit is None or length <= limit for limit in (self.max_form_memory_size, self.max_content_length))

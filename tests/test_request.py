@@ -102,3 +102,25 @@ def test_the_webhook_form_gets_like_a_multidict():
     assert form.get("Body") is None and form.get("Body", "") == "" and form.get("To", "x") == ""
     assert form.get("Digits", 0, type=lambda v: int("x")) == 0
     assert form.getlist("Digits") == ["3", "4"]
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=UTF-8",
+    "Application/X-WWW-Form-Urlencoded",
+])
+def test_the_type_may_carry_a_charset_or_capitals(echo, content_type):
+    response = echo.post("/form", data="Body=%D0%B1%D0%B0%D0%BB%D0%B0&Digits=3", content_type=content_type)
+    assert sorted(response.json["form"]) == [["Body", "бала"], ["Digits", "3"]]
+
+
+def test_a_body_without_a_length_is_werkzeugs(echo):
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(method="POST", path="/form", data=b"Body=x",
+                             content_type="application/x-www-form-urlencoded").get_environ()
+    del environ["CONTENT_LENGTH"]
+    environ["wsgi.input_terminated"] = True  # as a server does for a chunked body
+    with echo.application.request_context(environ):
+        from flask import request as current
+
+        assert current.form.to_dict() == {"Body": "x"} and not isinstance(current.form, WebhookForm)
