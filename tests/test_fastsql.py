@@ -1,0 +1,63 @@
+"""FastRead against SQLAlchemy's own execution, on the test database (SQLite, or PostgreSQL in CI,
+where it runs prepared through libpq): the same values and types, and a new connection after a
+dispose or a failed statement."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import String, bindparam, select
+
+from hotline.extensions import db
+from hotline.fastsql import FastRead
+from hotline.sms import store
+from hotline.sms.models import SmsConversation
+
+NUMBER = "+996700999001"
+
+
+@pytest.fixture
+def conversation(app_ctx):
+    row = SmsConversation(number=NUMBER, script="cyrillic", language="ky", region="osh", place="nookat",
+                          menu={"kind": "more", "command": "komok", "page": 2}, menu_at=datetime(2026, 12, 2, 3, 4, 5),
+                          last_command="komok", last_sid="SM1", last_reply="Ош: 100%", replies=3,
+                          window_started_at=datetime(2026, 12, 2, 3, 0), updated_at=datetime(2026, 12, 2, 3, 4, 5),
+                          check_answers={"family_size": 5})
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def test_a_read_gives_what_sqlalchemy_gives(app_ctx, conversation):
+    query = store.conversation_query()
+    reader = FastRead(query)
+    params = {"number": NUMBER, "sid": "SM-never-seen"}
+    expected = dict(db.session.execute(query, params).mappings().one())
+    assert reader.one(db.engine, params) == expected
+    if db.engine.dialect.name == "postgresql":  # it ran prepared, through libpq
+        assert len(reader._prepared_on) == 1
+    assert expected["menu"] == {"kind": "more", "command": "komok", "page": 2}
+    assert expected["menu_at"] == datetime(2026, 12, 2, 3, 4, 5) and expected["replies"] == 3
+    assert expected["last_reply"] == "Ош: 100%"  # a percent sign in a value, not in the statement
+
+
+def test_a_number_never_seen_is_one_row_of_nothing(app_ctx):
+    row = FastRead(store.conversation_query()).one(db.engine, {"number": "+996700999002", "sid": "SMx"})
+    assert row["number"] is None and row["preferred"] is None and row["logged_id"] is None
+
+
+def test_the_read_works_again_after_a_dispose_and_after_a_failure(app_ctx, conversation):
+    reader = FastRead(select(SmsConversation.region).where(SmsConversation.number == bindparam("number", type_=String)))
+    assert reader.one(db.engine, {"number": NUMBER}) == {"region": "osh"}
+    db.engine.dispose()  # closes the connection the thread kept (and, on PostgreSQL, what it prepared)
+    assert reader.one(db.engine, {"number": NUMBER}) == {"region": "osh"}
+    with pytest.raises(Exception):
+        reader.one(db.engine, {})  # a parameter missing: the statement cannot run
+    assert reader.one(db.engine, {"number": NUMBER}) == {"region": "osh"}
+
+
+def test_two_reads_on_one_thread_keep_their_own_statements(app_ctx, conversation):
+    regions = FastRead(select(SmsConversation.region).where(SmsConversation.number == bindparam("number", type_=String)))
+    scripts = FastRead(select(SmsConversation.script).where(SmsConversation.number == bindparam("number", type_=String)))
+    for _ in range(3):
+        assert regions.one(db.engine, {"number": NUMBER}) == {"region": "osh"}
+        assert scripts.one(db.engine, {"number": NUMBER}) == {"script": "cyrillic"}
