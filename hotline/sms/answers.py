@@ -101,6 +101,7 @@ class DirectoryAnswers:
         self.directory, self.formatter, self.texts, self.renderer = directory, formatter, texts, renderer
         self._pages: dict[tuple, tuple[tuple[MatchView, ...], list[RenderedSms]]] = {}
         self._regional: dict[str, tuple[MatchView, bool]] = {}
+        self._regional_commands: dict[str, tuple[tuple | None, bool]] = {}
         self._questions: dict[tuple, tuple[tuple[MatchView, ...], Reply]] = {}
 
     def answer(self, command: Command, region: str | None, place: str | None, page: int, lang: str,
@@ -133,8 +134,15 @@ class DirectoryAnswers:
         return pages
 
     def regional(self, command: Command, book: RegionBook) -> bool:
-        """Whether the answer depends on the region (then it is worth asking for one)."""
-        return any(self._topic_is_regional(topic, book) for topic in command.topics)
+        """Whether the answer depends on the region (then it is worth asking for one); worked out
+        once per command while the directory stays the same."""
+        version = self.directory.version()
+        cached = self._regional_commands.get(command.code)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        regional = any(self._topic_is_regional(topic, book) for topic in command.topics)
+        self._regional_commands[command.code] = (version, regional)
+        return regional
 
     def _topic_is_regional(self, topic: str, book: RegionBook) -> bool:
         national = self.directory.find(topic)
