@@ -6,14 +6,12 @@ has several zones (a Russian mobile) is called in the zone most callers are in, 
 that zone rather than leave the person to guess.
 """
 
-from datetime import datetime
-
 import phonenumbers
 from flask import current_app
 from phonenumbers import timezone as phone_zones
 
 from hotline.callbacks.requests import CAPPED, CallbackResult
-from hotline.callbacks.windows import callback_hours, when
+from hotline.callbacks.windows import callback_hours
 from hotline.sms.texts import SmsTexts
 
 #: Zones a reply can name, by the key of their words in replies.yaml.
@@ -26,22 +24,23 @@ class CallbackPromise:
     def __init__(self, texts: SmsTexts):
         self.texts = texts
 
-    def text(self, result: CallbackResult, number: str, lang: str, now: datetime) -> str:
+    def text(self, result: CallbackResult, number: str, lang: str) -> str:
         """Recorded (or already there), then when; or why no new request was taken (the daily cap).
 
-        ``now`` is aware; ``result.expected_at`` is in the caller's zone.
+        ``result.expected_at`` is in the caller's zone.
         """
         if result.outcome == CAPPED:
             return self.texts.get(lang, "callback_capped")
         first = self.texts.get(lang, "callback_new" if result.created else "callback_exists")
-        return f"{first} {self._when(result.expected_at, number, lang, now)}"
+        return f"{first} {self._when(result, number, lang)}"
 
-    def _when(self, expected: datetime, number: str, lang: str, now: datetime) -> str:
-        if when(expected, now) == "soon":
+    def _when(self, result: CallbackResult, number: str, lang: str) -> str:
+        """The request's own ``when`` (soon, today, tomorrow, later) in words, with the hours."""
+        expected = result.expected_at
+        if result.when == "soon":
             return self.texts.get(lang, "callback_soon")
-        ahead = (expected.date() - now.astimezone(expected.tzinfo).date()).days
-        if ahead < 2:
-            day = self.texts.get(lang, "today" if ahead == 0 else "tomorrow")
+        if result.when in ("today", "tomorrow"):
+            day = self.texts.get(lang, result.when)
         else:
             day = self.texts.items(lang, "on_weekdays")[expected.weekday()]
         hours = callback_hours(current_app.config, str(expected.tzinfo))

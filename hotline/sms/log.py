@@ -90,7 +90,7 @@ class Writer:
     """The three statements of a flush (see :class:`~hotline.fastsql.BatchWrite`)."""
 
     def __init__(self):
-        self.batches = BatchWrite(_inbound_insert, lambda engine: (_reply_insert(), None), _upsert)
+        self.batches = BatchWrite(_inbound_insert, _reply_insert, _upsert)
 
     def write(self, engine: Engine, entries: list[LogEntry]) -> None:
         """Insert the messages and their replies, upsert the conversations: one transaction."""
@@ -109,7 +109,7 @@ def _inbound_insert(engine: Engine):
     return insert_for(MESSAGES, engine).on_conflict_do_nothing(index_elements=["external_id"]), MESSAGE_COLUMNS
 
 
-def _reply_insert():
+def _reply_insert(engine: Engine):
     """``INSERT … SELECT``: a reply row linked to its message by MessageSid, unless it has one already
     (the same message retried, answered by two processes before either flushed)."""
     message, earlier = MESSAGES.alias("message"), MESSAGES.alias("earlier")
@@ -117,7 +117,7 @@ def _reply_insert():
     answered = select(earlier.c.id).where(earlier.c.caller == message.c.caller, earlier.c.reply_to_id == message.c.id)
     rows = (select(*[bindparam(name, type_=MESSAGES.c[name].type) for name in columns], message.c.id)
             .where(message.c.external_id == bindparam("reply_to_sid", type_=String), ~answered.exists()))
-    return insert(MESSAGES).from_select([*columns, "reply_to_id"], rows)
+    return insert(MESSAGES).from_select([*columns, "reply_to_id"], rows), None
 
 
 def _upsert(engine: Engine):

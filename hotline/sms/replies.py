@@ -118,7 +118,7 @@ class Replies:
         number, now = ctx.conversation.number, ctx.now.replace(tzinfo=timezone.utc)
         result = request_callback(number, source="sms", language=ctx.lang, topic=ctx.conversation.last_command,
                                   now=now)
-        text = self.promise.text(result, number, ctx.lang, now)
+        text = self.promise.text(result, number, ctx.lang)
         return Reply(self.renderer.render([text], ctx.script), command=command.code)
 
     def language(self, choice: str | None, ctx: Context) -> Reply:

@@ -13,10 +13,10 @@ from flask.cli import AppGroup, with_appcontext
 from audio.cache import AudioCache
 from audio.catalogue import PROMPTS_DIR, Catalogue
 from hotline.directory.cache import DirectoryCache
+from hotline.hours import SettingError
 from hotline.voice import models  # noqa: F401  (the tables, for migrations)
 from hotline.voice.engine import VoiceEngine, service_hours
 from hotline.voice.events import EventBuffer
-from hotline.hours import SettingError
 from hotline.voice.operators import operator_numbers
 from hotline.voice.speech import Speech
 from ivr_flows import FLOWS_DIR, FlowError, FlowSet, load_flows

@@ -15,12 +15,12 @@ from twilio.twiml.voice_response import VoiceResponse
 from hotline.callbacks.requests import request_callback
 from hotline.celery_app import enqueue
 from hotline.extensions import db
+from hotline.hours import ServiceHours
 from hotline.messaging.outbound import queue_sms
 from hotline.sms.render import render_sms_reply
 from hotline.voice import store
 from hotline.voice.check_node import CheckNode
 from hotline.voice.events import EventBuffer
-from hotline.hours import ServiceHours
 from hotline.voice.speech import Speech, Utterance
 from hotline.voice.state import CallState
 from ivr_flows import FlowSet
