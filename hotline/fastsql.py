@@ -11,6 +11,7 @@ in with one ``executemany``), and values pass through the columns' own bind and 
 (JSON, and dates on SQLite), so the database holds exactly what the ORM would have written.
 """
 
+import contextlib
 import functools
 import itertools
 import logging
@@ -78,7 +79,7 @@ def compile_for(statement: ClauseElement, engine: Engine, column_keys: Sequence[
             process = functools.partial(_remembered, process)
         if process is not None:
             processors.append((position, process))
-    columns = list(getattr(statement, "selected_columns", ()))
+    columns = list(getattr(statement, "exported_columns", ()))  # a SELECT's, or what RETURNING returns
     return Compiled(
         sql=str(compiled), positional=bool(compiled.positional), names=tuple(names),
         processors=tuple(processors), fixed=fixed,
@@ -92,7 +93,9 @@ class KeptConnection:
 
     ``autocommit``: every statement is its own transaction (reads); otherwise the caller commits.
     ``setup``: statements run once on a new connection, by dialect name. A connection that failed
-    is dropped; the next use opens another.
+    is dropped; the next use opens another. When the thread ends, its connection is closed and
+    its place in the engine's pool given back (a thread per request, as in ``flask run``, would
+    otherwise use up the pool).
     """
 
     def __init__(self, autocommit: bool, setup: Mapping[str, Sequence[str]] | None = None):
@@ -102,12 +105,12 @@ class KeptConnection:
 
     def get(self, engine: Engine):
         local = self._local
-        if (getattr(local, "engine", None) is not engine or local.pid != os.getpid()
-                or not local.connection.is_valid):  # closed by engine.dispose()
-            if getattr(local, "pid", None) == os.getpid():
-                self.discard()  # this thread's connection to another engine (an app of its own, in tests)
+        kept = getattr(local, "kept", None)
+        if (kept is None or kept.engine is not engine or kept.pid != os.getpid()
+                or kept.connection is None or not kept.connection.is_valid):  # closed by engine.dispose()
+            if kept is not None:
+                kept.close()  # another engine's (an app of its own, in tests), or a parent process's
             connection = engine.raw_connection()  # kept by this thread, never returned to the pool
-            _close_on_dispose(engine, connection)
             if self.autocommit:
                 driver = connection.dbapi_connection
                 if engine.dialect.name == "postgresql":
@@ -121,43 +124,62 @@ class KeptConnection:
                     cursor.execute(statement)
                 cursor.close()
                 connection.commit()
-            local.engine, local.pid, local.connection = engine, os.getpid(), connection
-        return local.connection
+            local.kept = kept = _Kept(engine, connection)
+            _close_on_dispose(engine, kept)
+        return kept.connection
 
     def discard(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        self._local.engine = self._local.connection = None
-        if connection is not None:
-            try:
-                connection.invalidate()
-            except Exception:
-                log.debug("could not invalidate a broken connection", exc_info=True)
+        kept = getattr(self._local, "kept", None)
+        self._local.kept = None
+        if kept is not None:
+            kept.close()
+
+
+class _Kept:
+    """A connection one thread keeps: closed by :meth:`close`, by ``engine.dispose()``, or when
+    the thread ends (its thread-local values are released, and this object with them)."""
+
+    def __init__(self, engine: Engine, connection):
+        self.engine, self.connection, self.pid = engine, connection, os.getpid()
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return
+        if self.pid != os.getpid():  # a forked child's copy of its parent's: closing it (even by
+            _INHERITED.append(connection)  # garbage collection) would end the parent's session
+            return
+        try:
+            connection.invalidate()  # closes the DBAPI connection, gives the pool its place back
+        except Exception:
+            log.debug("could not close a kept connection", exc_info=True)
+
+    def __del__(self):
+        self.close()
 
 
 #: Connections kept per engine: ``engine.dispose()`` closes pooled connections only, so a kept
-#: one would stay open (and PostgreSQL's session with it) until garbage collection.
-_KEPT: "weakref.WeakKeyDictionary[Engine, list]" = weakref.WeakKeyDictionary()
+#: one would stay open (and PostgreSQL's session with it) until its thread ends.
+_KEPT: "weakref.WeakKeyDictionary[Engine, weakref.WeakSet[_Kept]]" = weakref.WeakKeyDictionary()
 _KEPT_LOCK = threading.Lock()
+_INHERITED: list = []  # see _Kept.close
 
 
-def _close_on_dispose(engine: Engine, connection) -> None:
+def _close_on_dispose(engine: Engine, kept: _Kept) -> None:
     with _KEPT_LOCK:
-        kept = _KEPT.get(engine)
-        if kept is None:
-            kept = _KEPT[engine] = []
+        connections = _KEPT.get(engine)
+        if connections is None:
+            connections = _KEPT[engine] = weakref.WeakSet()
             event.listen(engine, "engine_disposed", _close_kept)
-        kept.append(connection)
+        connections.add(kept)
 
 
 def _close_kept(engine: Engine) -> None:
     """``engine.dispose()``: close the connections threads kept; a thread's next use opens another."""
     with _KEPT_LOCK:
-        kept = _KEPT.pop(engine, [])
+        kept = list(_KEPT.pop(engine, ()))
     for connection in kept:
-        try:
-            connection.invalidate()  # closes the DBAPI connection now
-        except Exception:
-            log.debug("could not close a kept connection", exc_info=True)
+        connection.close()
 
 
 def _key(engine: Engine) -> tuple[str, str]:
@@ -233,8 +255,10 @@ class FastRead:
 class FastWrite:
     """Statements run in one transaction, committed (durably) before the caller goes on.
 
-    ``builders`` make each statement for an engine (``INSERT … ON CONFLICT`` differs by dialect);
-    :meth:`run` takes one mapping of parameters per statement and returns their row counts.
+    ``builders`` make each statement for an engine (``INSERT … ON CONFLICT`` differs by dialect).
+    :meth:`run` runs them all, one mapping of parameters each, and returns their row counts;
+    :meth:`transaction` lets the caller choose which to run, by index, from what the earlier ones
+    returned (``UPDATE … RETURNING``, then an ``INSERT`` only if nothing was updated).
     """
 
     def __init__(self, *builders):
@@ -243,22 +267,46 @@ class FastWrite:
         self._compiled: dict[tuple[str, str], list[Compiled]] = {}
 
     def run(self, engine: Engine, *params: Mapping) -> list[int]:
+        with self.transaction(engine) as steps:
+            return [steps.execute(index, values) for index, values in enumerate(params)]
+
+    @contextlib.contextmanager
+    def transaction(self, engine: Engine):
+        """:class:`Steps` on this thread's kept connection: committed when the block ends, and on an
+        error rolled back (the connection is dropped; the next use opens another)."""
+        connection = self.connections.get(engine)  # connected first: the dialect knows its RETURNING
         compiled = self._compiled.get(_key(engine))
         if compiled is None:
             compiled = self._compiled[_key(engine)] = [compile_for(build(engine), engine) for build in self.builders]
-        connection = self.connections.get(engine)
         try:
             cursor = connection.cursor()
-            counts = []
-            for statement, values in zip(compiled, params):
-                cursor.execute(statement.sql, statement.args(values))
-                counts.append(cursor.rowcount)
+            yield Steps(cursor, compiled)
             cursor.close()
             connection.commit()
-        except Exception:
+        except BaseException:
             self.connections.discard()
             raise
-        return counts
+
+
+class Steps:
+    """The statements of one :meth:`FastWrite.transaction`, run by their index in ``builders``."""
+
+    def __init__(self, cursor, compiled: list[Compiled]):
+        self.cursor, self.compiled = cursor, compiled
+
+    def execute(self, index: int, params: Mapping) -> int:
+        """Run statement ``index``; the number of rows it changed."""
+        statement = self.compiled[index]
+        self.cursor.execute(statement.sql, statement.args(params))
+        return self.cursor.rowcount
+
+    def rows(self, index: int, params: Mapping) -> list[dict]:
+        """Run statement ``index`` (a ``SELECT``, or a write with ``RETURNING``); its rows as dicts."""
+        statement = self.compiled[index]
+        self.cursor.execute(statement.sql, statement.args(params))
+        return [{key: process(value) if process else value
+                 for key, process, value in zip(statement.keys, statement.results, row)}
+                for row in self.cursor.fetchall()]
 
 
 #: Write-behind rows may be lost in a crash anyway, so their commits need not wait for the disk:

@@ -61,3 +61,52 @@ def test_two_reads_on_one_thread_keep_their_own_statements(app_ctx, conversation
     for _ in range(3):
         assert regions.one(db.engine, {"number": NUMBER}) == {"region": "osh"}
         assert scripts.one(db.engine, {"number": NUMBER}) == {"script": "cyrillic"}
+
+
+def test_a_failed_step_rolls_the_whole_transaction_back(app_ctx):
+    from sqlalchemy import DateTime, insert
+
+    from hotline.fastsql import FastWrite
+    from hotline.sms.models import SmsConversation as C
+
+    table = C.__table__
+    writes = FastWrite(
+        lambda engine: insert(table).values(number=bindparam("number", type_=String), replies=0,
+                                            updated_at=bindparam("now", type_=DateTime)),
+        lambda engine: select(table.c.number).where(table.c.number == bindparam("number", type_=String)))
+    now = datetime(2026, 12, 2, 7, 0)
+    with pytest.raises(Exception):
+        with writes.transaction(db.engine) as steps:
+            assert steps.execute(0, {"number": "+996700999010", "now": now}) == 1
+            assert steps.rows(1, {"number": "+996700999010"}) == [{"number": "+996700999010"}]
+            steps.execute(0, {"number": "+996700999010", "now": now})  # the same key again: fails
+    assert db.session.get(C, "+996700999010") is None  # the first insert went with it
+    with writes.transaction(db.engine) as steps:  # and the next transaction works, on a new connection
+        steps.execute(0, {"number": "+996700999010", "now": now})
+    assert db.session.get(C, "+996700999010").replies == 0
+
+
+def test_a_thread_that_ends_gives_its_connection_back(app, conversation):
+    """A thread per request (``flask run``) must not use up the pool: what a thread kept is closed
+    when it ends. Forty threads, more than the pool's 15 places, each reading and writing once."""
+    import threading
+
+    from hotline.callbacks.requests import request_callback
+
+    reader = FastRead(select(SmsConversation.region).where(SmsConversation.number == bindparam("number", type_=String)))
+    pool = db.engine.pool
+    regions, before = [], pool.checkedout()
+
+    def one_request(n):
+        with app.app_context():
+            regions.append(reader.one(db.engine, {"number": NUMBER})["region"])
+            request_callback(f"+99670099{n:04d}", source="sms")
+            db.session.remove()
+
+    for n in range(40):
+        thread = threading.Thread(target=one_request, args=(n,))
+        thread.start()
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "the pool ran out: a thread's kept connection was never given back"
+    assert regions == ["osh"] * 40
+    assert pool.checkedout() <= before

@@ -1,6 +1,7 @@
 """Triggers and policy: the missed-call number's <Reject>, menu keys, SMS, the fallback; one open
 request per number, the daily cap in the caller's day, and when the caller should expect the call."""
 
+import threading
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
@@ -156,3 +157,43 @@ def test_an_open_request_is_refreshed_even_past_the_cap(app_ctx):
     open_one = request_callback("+996700111333", source="menu", topic="legal_aid").request
     refreshed = request_callback("+996700111333", source="sms", topic="jobs")
     assert (refreshed.outcome, refreshed.request.id, refreshed.request.topic) == ("refreshed", open_one.id, "jobs")
+
+
+def test_triggers_at_once_for_one_number_leave_one_open_request(app):
+    """Eight threads, each with its own connection, ask for the same number at the same moment: on
+    PostgreSQL the losers of the insert race get a unique violation and refresh the winner's row."""
+    barrier = threading.Barrier(8)
+    results, errors = [], []
+
+    def trigger(topic):
+        with app.app_context():
+            barrier.wait()
+            try:
+                results.append(request_callback("+996700555777", source="sms", topic=topic))
+            except Exception as exc:  # noqa: BLE001 - the assertion below names it
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=trigger, args=(f"topic{n}",)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(result.outcome for result in results) == ["created"] + ["refreshed"] * 7
+    assert len({result.request_id for result in results}) == 1
+    with app.app_context():
+        (request,) = requests_for("+996700555777")
+        assert request.status == "pending" and request.topic.startswith("topic")
+
+
+def test_a_refresh_keeps_what_it_is_not_given(app_ctx):
+    first = request_callback("+996700555888", source="menu", language="ru", topic="legal_aid",
+                             hotline_number="+996312000000")
+    again = request_callback("+996700555888", source="sms", language=None, topic="", hotline_number="+996312999999")
+    assert (again.outcome, again.request_id) == ("refreshed", first.request_id)
+    request = again.request
+    # an empty topic is no topic; the number first reached stays the one to call from
+    assert (request.language, request.topic, request.hotline_number, request.source) == (
+        "ru", "legal_aid", "+996312000000", "menu")
