@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.extensions import db
@@ -38,8 +38,15 @@ class SmsMessage(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     call_sid: Mapped[str | None] = mapped_column(String(64))  # outbound from a call's "press 1 for SMS"
     reply_to_id: Mapped[int | None] = mapped_column()  # outbound reply to this inbound row
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the flood cap counts by time
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)  # no index: nothing reads by time (see 5a1e5c1d0001)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        # the outbox: the few messages still waiting to be sent, for the sweeper (queued_ids); the
+        # log's other rows, two for every SMS answered, never enter it
+        Index("ix_sms_messages_outbox", "id", sqlite_where=(status == PENDING) & (direction == OUTBOUND),
+              postgresql_where=(status == PENDING) & (direction == OUTBOUND)),
+    )
 
 
 class SmsOptOut(db.Model):
