@@ -6,6 +6,8 @@ has several zones (a Russian mobile) is called in the zone most callers are in, 
 that zone rather than leave the person to guess.
 """
 
+import functools
+
 import phonenumbers
 from flask import current_app
 from phonenumbers import timezone as phone_zones
@@ -52,6 +54,7 @@ class CallbackPromise:
         return text
 
 
+@functools.lru_cache(maxsize=4096)
 def _single_zone(number: str) -> bool:
     """Whether the number's country keeps one time (+996): then its hours need no zone named."""
     try:
