@@ -188,7 +188,9 @@ def _key(engine: Engine) -> tuple[str, str]:
 
 
 class FastRead:
-    """A ``select()`` run on this thread's autocommit connection; returns the first row as a dict.
+    """A ``select()`` run on this thread's autocommit connection; returns the first row as a dict,
+    or None when there is none (the two on the request path always have one: an outer join from
+    the number asked about).
 
     On PostgreSQL the statement is prepared once per connection and run through libpq itself
     (``exec_prepared``), its values converted by psycopg's own dumpers and loaders: psycopg's cursor
@@ -207,7 +209,7 @@ class FastRead:
         self._name = f"hotline_read_{next(self._names)}".encode()
         self._prepared_on: "weakref.WeakSet" = weakref.WeakSet()  # the psycopg connections that have it
 
-    def one(self, engine: Engine, params: Mapping) -> dict:
+    def one(self, engine: Engine, params: Mapping) -> dict | None:
         compiled = self._compiled.get(_key(engine))
         if compiled is None:
             compiled = self._compiled[_key(engine)] = compile_for(self.statement, engine)
@@ -225,10 +227,12 @@ class FastRead:
         except Exception:
             self.connections.discard()
             raise
+        if row is None:
+            return None
         return {key: process(value) if process else value
                 for key, process, value in zip(compiled.keys, compiled.results, row)}
 
-    def _prepared(self, connection, compiled: Compiled, params: Mapping) -> tuple:
+    def _prepared(self, connection, compiled: Compiled, params: Mapping) -> tuple | None:
         from psycopg import errors, pq
         from psycopg.adapt import PyFormat, Transformer
 
@@ -243,6 +247,8 @@ class FastRead:
                                            [PyFormat.TEXT] * len(compiled.names))
         result = connection.pgconn.exec_prepared(self._name, values)
         self._check(result, pq.ExecStatus.TUPLES_OK, errors)
+        if result.ntuples == 0:
+            return None
         transformer.set_pgresult(result)
         return transformer.load_row(0, tuple)
 

@@ -110,3 +110,9 @@ def test_a_thread_that_ends_gives_its_connection_back(app, conversation):
         assert not thread.is_alive(), "the pool ran out: a thread's kept connection was never given back"
     assert regions == ["osh"] * 40
     assert pool.checkedout() <= before
+
+
+def test_no_row_is_none_and_the_next_read_still_works(app_ctx, conversation):
+    reader = FastRead(select(SmsConversation.region).where(SmsConversation.number == bindparam("number", type_=String)))
+    assert reader.one(db.engine, {"number": "+996700999099"}) is None
+    assert reader.one(db.engine, {"number": NUMBER}) == {"region": "osh"}
