@@ -2,8 +2,8 @@
 
 Run by hand: ``.venv/bin/python bench/webhooks_sms.py [--seconds 10] [--rounds 2] [--databases sqlite,postgresql]``.
 
-For each database (SQLite in a temporary file; PostgreSQL in the database ``bench_sms``, created
-with ``createdb -h 127.0.0.1 -U postgres bench_sms`` if missing, emptied and migrated) it starts
+For each database (SQLite in a temporary file; PostgreSQL in the database ``bench_sms``, or the
+one ``BENCH_POSTGRES_URL`` names, dropped, created again and migrated) it starts
 two gunicorns with 2 sync workers each, the way the Procfile runs the hotline: one serving a bare
 Flask app whose ``POST /twilio/sms`` returns a constant ``<Message>``, one serving the real app
 (``wsgi:app``: signature check, the conversation read, routing, rendering, the batched log). Both
@@ -29,10 +29,12 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
+from fresh_db import fresh_database  # bench/, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 TOKEN = "bench-auth-token"
-POSTGRES = "postgresql://postgres@127.0.0.1:5432/bench_sms"
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_sms"  # or BENCH_POSTGRES_URL
 CONNECTIONS = 16
 CONSTANT_REPLY = "Hotline: BALA, KOMOK, JARDAM, JUMUSH, ROSSIYA, DEN SOOLUK, CHAL, TIL"
 
@@ -189,13 +191,7 @@ def run_wrk(port: int, requests_file: Path, script: Path, seconds: float) -> dic
 
 def prepare_database(name: str, workdir: Path) -> str:
     """An empty, migrated, seeded database; returns its URL."""
-    if name == "sqlite":
-        url = f"sqlite:///{workdir / 'bench.db'}"
-    else:
-        url = POSTGRES
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "bench_sms"], capture_output=True)
-        subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "bench_sms", "-c",
-                        "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True, capture_output=True)
+    url = fresh_database("sqlite" if name == "sqlite" else "postgres", workdir, POSTGRES)
     env = os.environ | {"DATABASE_URL": url, "FLASK_APP": "wsgi"}
     for step in (["db", "upgrade"], ["seed"]):
         subprocess.run([str(VENV_BIN / "flask"), *step], cwd=ROOT, env=env, check=True, capture_output=True)
