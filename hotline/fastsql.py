@@ -56,6 +56,11 @@ class Compiled:
             values[position] = process(values[position])
         return values if self.positional else dict(zip(self.names, values))
 
+    def row(self, values: Sequence) -> dict:
+        """A result row by column key, each value through its column's result processor."""
+        return {key: process(value) if process else value
+                for key, process, value in zip(self.keys, self.results, values)}
+
 
 @functools.lru_cache(maxsize=1024)
 def _remembered(process, value):
@@ -155,7 +160,10 @@ class _Kept:
             log.debug("could not close a kept connection", exc_info=True)
 
     def __del__(self):
-        self.close()
+        try:
+            self.close()
+        except Exception:  # at interpreter exit the modules it needs may be gone already
+            pass
 
 
 #: Connections kept per engine: ``engine.dispose()`` closes pooled connections only, so a kept
@@ -227,10 +235,7 @@ class FastRead:
         except Exception:
             self.connections.discard()
             raise
-        if row is None:
-            return None
-        return {key: process(value) if process else value
-                for key, process, value in zip(compiled.keys, compiled.results, row)}
+        return None if row is None else compiled.row(row)
 
     def _prepared(self, connection, compiled: Compiled, params: Mapping) -> tuple | None:
         from psycopg import errors, pq
@@ -310,9 +315,7 @@ class Steps:
         """Run statement ``index`` (a ``SELECT``, or a write with ``RETURNING``); its rows as dicts."""
         statement = self.compiled[index]
         self.cursor.execute(statement.sql, statement.args(params))
-        return [{key: process(value) if process else value
-                 for key, process, value in zip(statement.keys, statement.results, row)}
-                for row in self.cursor.fetchall()]
+        return [statement.row(row) for row in self.cursor.fetchall()]
 
 
 #: Write-behind rows may be lost in a crash anyway, so their commits need not wait for the disk:
