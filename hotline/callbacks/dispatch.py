@@ -70,10 +70,10 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[int]:
     if limit <= 0:
         return []
     config = current_app.config
-    open_ids, later, hours_by_zone = [], {}, {}
+    open_ids, later = [], {}
     for request_id, zone in due_requests(session, now, limit):
         zone = zone or config["CALLBACK_DEFAULT_TIMEZONE"]
-        hours = hours_by_zone.get(zone) or hours_by_zone.setdefault(zone, callback_hours(config, zone))
+        hours = callback_hours(config, zone)
         if hours.is_open(now):
             open_ids.append(request_id)
         else:

@@ -10,7 +10,6 @@ else the day's count and the ``INSERT``. Through the ORM session the same work c
 (measured: 300 requests on SQLite); a missed-call burst or a CHAL now costs what a STOP does.
 """
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -20,10 +19,9 @@ from sqlalchemy import DateTime, String, bindparam, func, insert, or_, select, u
 from sqlalchemy.engine import Engine
 
 from hotline.callbacks.models import CallbackRequest
-from hotline.callbacks.windows import as_utc, caller_timezone, to_utc_naive, when
+from hotline.callbacks.windows import as_utc, callback_hours, caller_timezone, to_utc_naive, when
 from hotline.extensions import db
 from hotline.fastsql import FastWrite
-from hotline.hours import ServiceHours
 
 CREATED, REFRESHED, CAPPED = "created", "refreshed", "capped"
 REQUESTS = CallbackRequest.__table__
@@ -118,7 +116,7 @@ def request_callback(caller: str, *, source: str, language: str | None = None, t
     now = now or datetime.now(timezone.utc)
     config = current_app.config
     zone = caller_timezone(caller, config["CALLBACK_DEFAULT_TIMEZONE"])
-    hours = _hours(config["CALLBACK_HOURS"], zone)
+    hours = callback_hours(config, zone)
     start = hours.next_start(now)
     midnight = now.astimezone(hours.zone).replace(hour=0, minute=0, second=0, microsecond=0)
     values = {"caller": caller, "source": source, "language": language or None, "topic": topic or None,
@@ -148,12 +146,6 @@ def _record(engine: Engine, values: dict, cap: int, start: datetime, now: dateti
             return CallbackResult(None, CAPPED, None, None)
         request_id = steps.rows(INSERT, values)[0]["id"]
     return CallbackResult(request_id, CREATED, start, when(start, now))
-
-
-@functools.lru_cache(maxsize=256)
-def _hours(spec: str, zone: str) -> ServiceHours:
-    """``CALLBACK_HOURS`` in ``zone``, parsed once per (setting, zone)."""
-    return ServiceHours.parse(spec, zone, "CALLBACK_HOURS")
 
 
 def expected_at(next_attempt_at: datetime | None, zone: str | None, now: datetime) -> datetime:

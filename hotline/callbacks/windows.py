@@ -53,8 +53,14 @@ def caller_timezone(number: str, default: str) -> str:
 
 
 def callback_hours(config, zone: str) -> ServiceHours:
-    """``CALLBACK_HOURS`` in ``zone`` (SettingError when either cannot be read)."""
-    return ServiceHours.parse(config["CALLBACK_HOURS"], zone, "CALLBACK_HOURS")
+    """``CALLBACK_HOURS`` in ``zone`` (SettingError when either cannot be read), parsed once per
+    (setting, zone): a CHAL, a missed call and the dispatcher ask for it every time."""
+    return _parsed_hours(config["CALLBACK_HOURS"], zone)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_hours(spec: str, zone: str) -> ServiceHours:
+    return ServiceHours.parse(spec, zone, "CALLBACK_HOURS")
 
 
 def when(expected: datetime, now: datetime) -> str:
