@@ -181,7 +181,7 @@ class AudioCache:
             size, seconds = target.stat().st_size, pcm.wav_seconds(target)
             done.setdefault(item.lang, {})[item.key] = {
                 "file": name, "engine": candidate.engine, "identity": candidate.identity,
-                "text_hash": text_hash(text), "bytes": size, "seconds": round(seconds, 3),
+                "text_hash": text_hash(text), "text": text, "bytes": size, "seconds": round(seconds, 3),
             }  # fmt: skip
             summary.rendered += outcome == "rendered"
             summary.cached += outcome == "cached"

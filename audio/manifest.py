@@ -19,7 +19,7 @@ from audio.pcm import FORMAT_VERSION
 MANIFEST = "manifest.json"
 LOCK = ".manifest.lock"
 
-Entries = dict[str, dict[str, dict]]  # lang → key → {file, engine, identity, text_hash, bytes, seconds}
+Entries = dict[str, dict[str, dict]]  # lang → key → {file, engine, identity, text_hash, text, bytes, seconds}
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,8 @@ class Turn:
     """One TwiML document the caller heard, and what they did next."""
 
     url: str
-    said: list[str] = field(default_factory=list)  # <Say> text, or "[audio <name>]" for <Play>
+    said: list[str] = field(default_factory=list)  # <Say> text; "[audio <name>] <its text>" for <Play>
+    played: list[str] = field(default_factory=list)  # the audio files of its <Play> verbs
     verbs: list[str] = field(default_factory=list)  # top-level verbs: Gather, Redirect, Dial, Record, Hangup
     input: str | None = None  # the key pressed after it, SILENCE, or None at the end
     node: str = ""  # the node that is waiting: its <Gather>/<Dial>/<Record> action ("" after a hangup)
@@ -41,6 +42,8 @@ class CallSimulator:
         self.validator = RequestValidator(app.config["TWILIO_AUTH_TOKEN"])
         self.base = app.config["PUBLIC_BASE_URL"] or "http://localhost"
         self.caller, self.to, self.sid, self.dial_status = caller, to, sid, dial_status
+        voice = app.extensions.get("voice")
+        self.audio = voice.audio if voice is not None else None
 
     def post(self, url: str, **extra) -> ET.Element:
         params = {"CallSid": self.sid, "From": self.caller, "To": self.to, "AccountSid": "AC" + "1" * 32,
@@ -64,9 +67,16 @@ class CallSimulator:
 
     def _next(self, doc: ET.Element, turn: Turn, pending: list[str]):
         """Record what the document says, then do what Twilio would do next."""
+        texts = self._audio_texts()
         for verb in doc:
             turn.verbs.append(verb.tag)
-            turn.said.extend(_said(verb))
+            for element in [verb] if verb.tag in ("Say", "Play") else list(verb):
+                if element.tag == "Say":
+                    turn.said.append(element.text or "")
+                elif element.tag == "Play":
+                    name = (element.text or "").rsplit("/", 1)[-1]
+                    turn.played.append(name)
+                    turn.said.append(f"[audio {name}] {texts[name]}" if texts.get(name) else f"[audio {name}]")
             if verb.tag in ("Gather", "Dial", "Record") and not turn.node:
                 turn.node = node_of(verb.get("action"))
         for verb in doc:
@@ -87,13 +97,10 @@ class CallSimulator:
                 return None, {}
         return None, {}
 
-
-def _said(verb: ET.Element) -> list[str]:
-    elements = [verb] if verb.tag in ("Say", "Play") else list(verb)
-    said = []
-    for element in elements:
-        if element.tag == "Say":
-            said.append(element.text or "")
-        elif element.tag == "Play":
-            said.append(f"[audio {(element.text or '').rsplit('/', 1)[-1]}]")
-    return said
+    def _audio_texts(self) -> dict[str, str]:
+        """What each file of the audio cache says (its manifest keeps the text it was rendered
+        from), so a played prompt prints as words, as a caller would hear it."""
+        if self.audio is None:
+            return {}
+        return {entry["file"]: entry.get("text") for keys in self.audio.manifest.entries().values()
+                for entry in keys.values()}
