@@ -1,5 +1,7 @@
 """``flask simulate call`` and ``flask simulate sms``: the channels without a phone, through the real webhooks."""
 
+import uuid
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -17,7 +19,8 @@ def call_command(caller, to, digits, dial_status):
     from hotline.voice.simulate import CallSimulator
 
     inputs = [d.strip() for d in digits.split(",") if d.strip()]
-    simulator = CallSimulator(current_app, caller=caller, to=to, dial_status=dial_status)
+    # a CallSid of its own, as Twilio gives every call: the log keeps each simulated call apart
+    simulator = CallSimulator(current_app, caller=caller, to=to, sid="CA" + uuid.uuid4().hex, dial_status=dial_status)
     for turn in simulator.run(inputs):
         click.secho(f"[{turn.node or 'end'}]  {' '.join(turn.verbs)}", fg="cyan")
         for line in turn.said:

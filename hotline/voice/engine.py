@@ -118,16 +118,21 @@ class VoiceEngine:
                                 call_sid=caller.sid, hotline_number=caller.hotline_number).prompts
 
     def _after_dial_or_record(self, node: Node, state: CallState, caller: Caller, form) -> VoiceResponse:
+        """After ``<Dial>`` or ``<Record>``: the event (with where the call goes, as every step's
+        event says), then the node after it. An answered operator call ends there."""
+        after = self.flows.resolve(node.next, node.flow) if node.next else None
         if node.action == "operator":
             status = form.get("DialCallStatus", "")
-            self._event(caller, node.ref, "dial", detail=f"status={status}"[:200])
             if status == "completed":
-                response = VoiceResponse()
-                response.hangup()
-                return response
+                after = None
+            self._event(caller, node.ref, "dial", next_node=after, detail=f"status={status}"[:200])
         else:
-            self._event(caller, node.ref, "record", detail=f"seconds={form.get('RecordingDuration')}")
-        return self.render(self.flows.resolve(node.next, node.flow), state, caller)
+            self._event(caller, node.ref, "record", next_node=after, detail=f"seconds={form.get('RecordingDuration')}")
+        if after is None:
+            response = VoiceResponse()
+            response.hangup()
+            return response
+        return self.render(after, state, caller)
 
     # -- rendering --------------------------------------------------------------------------
 
