@@ -39,6 +39,19 @@ class FlowSet:
     def start(self, flow: str) -> str:
         return f"{flow}.{self.flows[flow].start}"
 
+    def settled(self, ref: str) -> str:
+        """Where a caller sent to ``ref`` ends up listening: a node that only speaks (no key to
+        gather, no action) passes on to its ``next``, as the webhook renders it. An unknown ref
+        (a node since removed from the flows) is returned as it is."""
+        for _ in range(10):  # the webhook follows at most as many
+            if not self.has(ref):
+                return ref
+            node = self.node(ref)
+            if node.gather is not None or node.action is not None or not node.next:
+                return ref
+            ref = self.resolve(node.next, node.flow)
+        return ref
+
     @property
     def home(self) -> str:
         """The main menu (the ``main`` flow's start, else the first entry flow's): where "back" goes
