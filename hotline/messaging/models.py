@@ -38,7 +38,8 @@ class SmsMessage(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     call_sid: Mapped[str | None] = mapped_column(String(64))  # outbound from a call's "press 1 for SMS"
     reply_to_id: Mapped[int | None] = mapped_column()  # outbound reply to this inbound row
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)  # no index: nothing reads by time (see 5a1e5c1d0001)
+    # indexed for the unmatched messages only (flask report unmatched): nothing else reads by time
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
@@ -46,6 +47,8 @@ class SmsMessage(db.Model):
         # log's other rows, two for every SMS answered, never enter it
         Index("ix_sms_messages_outbox", "id", sqlite_where=(status == PENDING) & (direction == OUTBOUND),
               postgresql_where=(status == PENDING) & (direction == OUTBOUND)),
+        Index("ix_sms_messages_unmatched", "created_at", sqlite_where=status == UNMATCHED,
+              postgresql_where=status == UNMATCHED),
     )
 
 

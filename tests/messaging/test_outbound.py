@@ -1,12 +1,15 @@
 """Outbound SMS: the outbox row, sending through (fake) Twilio, idempotency, failures, the sweeper."""
 
+from datetime import datetime, timedelta
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from hotline.extensions import db
 from hotline.messaging.models import SmsMessage, SmsOptOut
-from hotline.messaging.outbound import TransientSendError, queue_sms, send_sms, update_status
+from hotline.messaging.outbound import TransientSendError, queue_sms, queued_ids, send_sms, update_status
 from hotline.sms.render import render_sms_reply
+from hotline.sms.report import unmatched_texts
 from tests.twilio_fake import FakeTwilio, SignedTwilio
 from tests.workers import celery_worker, wait_until
 
@@ -100,3 +103,35 @@ def test_voice_handoff_is_sent_by_a_real_worker(app, app_factory, database_url, 
         body = fake.messages()[0]["Body"]
         assert "112" in body and "102" in body
         assert message.status == "queued" and message.segments <= 2
+
+
+
+def plans(read) -> list[str]:
+    """How the database runs the statements ``read()`` sends: SQLite's query plans, or PostgreSQL's."""
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        read()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    connection = db.session.connection()
+    if db.engine.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a test table is tiny: what could it use?
+    explain = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    found = [" ".join(str(row[-1] if db.engine.dialect.name == "sqlite" else row[0])
+                      for row in connection.exec_driver_sql(explain + sql, params).all()) for sql, params in sent]
+    db.session.rollback()
+    return found
+
+
+def test_the_sweeper_and_the_unmatched_report_read_their_partial_indexes(app_ctx):
+    """Each reads a few rows of a log that grows by two rows a message, through a partial index that
+    holds only those rows (SQLite plans again with the bound values, which match the index's)."""
+    assert ["ix_sms_messages_outbox" in plan for plan in plans(queued_ids)] == [True]
+    now = datetime.now()
+    read = lambda: unmatched_texts(db.session, now - timedelta(days=30), now)  # noqa: E731
+    assert ["ix_sms_messages_unmatched" in plan for plan in plans(read)] == [True]
