@@ -47,7 +47,7 @@ class CallEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), index=True)  # a call's path, in order
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    node: Mapped[str] = mapped_column(String(80), index=True)  # "flow.node"; drop-off per menu
+    node: Mapped[str] = mapped_column(String(80))  # "flow.node" (drop-off per menu: hotline.voice.report)
     digits: Mapped[str | None] = mapped_column(String(20))
     # start | route | other | no_response | back | operator | language | give_up | dial | record
     outcome: Mapped[str] = mapped_column(String(20))
