@@ -1,6 +1,6 @@
 """The SMS webhook under load, against a bare endpoint returning constant TwiML, in the same run.
 
-Run by hand: ``.venv/bin/python bench/webhooks_sms.py [--seconds 10] [--rounds 2] [--databases sqlite,postgresql]``.
+Run by hand: ``.venv/bin/python bench/webhooks_sms.py [--seconds 10] [--rounds 2] [--databases sqlite,postgresql] [--app real|no-database|signature]``.
 
 For each database (SQLite in a temporary file; PostgreSQL in the database ``bench_sms``, or the
 one ``BENCH_POSTGRES_URL`` names, dropped, created again and migrated) it starts
@@ -99,23 +99,54 @@ def bare_app():
     return app
 
 
-def signature_only_app():
-    """The real app with ``/twilio/sms`` answering a constant reply after the signature check only:
-    what every Twilio webhook pays before doing anything (``--signature-only`` shows it)."""
+def taken_apart(variant: str):
+    """The real app with part of its work taken out, to see what that part costs under load
+    (``--app``); for measuring only, never a way to run the hotline.
+
+    - ``signature``: ``/twilio/sms`` answers a constant reply after the signature check alone, what
+      every Twilio webhook pays before doing anything;
+    - ``no-database``: the whole answer, but the conversation is never read (every message finds a
+      number never seen) and the log is never written (what the reply promises still is).
+    """
     from flask import Response
 
     from hotline import create_app
     from hotline.twilio import twilio_request
 
     app = create_app()
-    reply = str(bare_app().view_functions["sms"]().get_data(as_text=True))
+    if variant == "signature":
+        reply = str(bare_app().view_functions["sms"]().get_data(as_text=True))
 
-    @twilio_request
-    def sms():
-        return Response(reply, mimetype="text/xml")
+        @twilio_request
+        def sms():
+            return Response(reply, mimetype="text/xml")
 
-    app.view_functions["sms.incoming"] = sms
+        app.view_functions["sms.incoming"] = sms
+    elif variant == "no-database":
+        engine = app.extensions["sms"]
+        engine.reader, engine.log = _NeverSeen(), _NoLog()
+    else:
+        raise ValueError(f"unknown variant {variant!r}")
     return app
+
+
+class _NeverSeen:
+    """A conversation read that finds nothing (``--app no-database``)."""
+
+    def one(self, engine, params):
+        from hotline.sms.models import SmsConversation
+
+        return {column.key: None for column in SmsConversation.__table__.columns} | {"preferred": None, "logged_id": None}
+
+
+class _NoLog:
+    """An SMS log that keeps nothing (``--app no-database``)."""
+
+    def add(self, engine, entry):
+        pass
+
+    def flush(self):
+        return 0
 
 
 def write_requests(path: Path, url: str, count: int, seed: int) -> None:
@@ -211,7 +242,7 @@ def logged_messages(url: str) -> tuple[int, int]:
     return counts.get("inbound", 0), counts.get("outbound", 0)
 
 
-def bench_database(name: str, seconds: float, rounds: int, workdir: Path) -> list[tuple[dict, dict]]:
+def bench_database(name: str, seconds: float, rounds: int, workdir: Path, app: str = "real") -> list[tuple[dict, dict]]:
     url = prepare_database(name, workdir)
     bare_port, real_port = free_port(), free_port()
     env = os.environ | {"DATABASE_URL": url, "TWILIO_AUTH_TOKEN": TOKEN,
@@ -226,7 +257,11 @@ def bench_database(name: str, seconds: float, rounds: int, workdir: Path) -> lis
         write_requests(files[label], f"http://127.0.0.1:{real_port}/twilio/sms",
                        5000 if label == "warmup" else expected, seed)
     bare = start_gunicorn("webhooks_sms:bare_app()", bare_port, ROOT / "bench", env)
-    real = start_gunicorn("wsgi:app", real_port, ROOT, env)
+    if app == "real":
+        real = start_gunicorn("wsgi:app", real_port, ROOT, env)
+    else:  # from bench/, with the project importable
+        real = start_gunicorn(f"webhooks_sms:taken_apart({app!r})", real_port, ROOT / "bench",
+                              env | {"PYTHONPATH": str(ROOT)})
     results = []
     answered = 0
     try:
@@ -247,12 +282,13 @@ def bench_database(name: str, seconds: float, rounds: int, workdir: Path) -> lis
     return results
 
 
-def report(name: str, results: list[tuple[dict, dict]]) -> None:
+def report(name: str, results: list[tuple[dict, dict]], app: str = "real") -> None:
+    label = "real /twilio/sms" if app == "real" else f"{app} /twilio/sms"
     for number, (bare, real) in enumerate(results, start=1):
         ratio = real["rps"] / bare["rps"]
-        for label, result in (("bare constant TwiML", bare), ("real /twilio/sms", real)):
+        for what, result in (("bare constant TwiML", bare), (label, real)):
             problems = f", {result['errors']} errors, {result['non_2xx']} non-2xx" if result["errors"] or result["non_2xx"] else ""
-            print(f"  {name:>10} round {number}  {label:<20} {result['rps']:8.0f} req/s  "
+            print(f"  {name:>10} round {number}  {what:<24} {result['rps']:8.0f} req/s  "
                   f"p50 {result['p50_ms']:6.2f} ms  p99 {result['p99_ms']:6.2f} ms{problems}")
         verdict = "ok" if ratio >= 0.6 and real["p99_ms"] <= 25 else "BELOW TARGET"
         print(f"  {name:>10} round {number}  ratio {ratio:.2f} (target ≥ 0.6, p99 ≤ 25 ms): {verdict}")
@@ -263,6 +299,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--app", choices=["real", "no-database", "signature"], default="real",
+                        help="the real app, or with part of its work taken out, for measuring only (see taken_apart)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -271,8 +309,8 @@ def main() -> None:
           f"{args.seconds:g} s per run")
     for name in args.databases.split(","):
         with tempfile.TemporaryDirectory(prefix="bench-sms-") as workdir:
-            results = bench_database(name, args.seconds, args.rounds, Path(workdir))
-        report(name, results)
+            results = bench_database(name, args.seconds, args.rounds, Path(workdir), args.app)
+        report(name, results, args.app)
 
 
 if __name__ == "__main__":
