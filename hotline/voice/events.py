@@ -16,7 +16,7 @@ through SQLAlchemy's ``Connection`` a flush cost about as much CPU as the webhoo
 import logging
 import threading
 
-from sqlalchemy import String, bindparam, insert, update
+from sqlalchemy import String, bindparam, case, func, insert, update
 from sqlalchemy.engine import Engine
 
 from hotline.fastsql import BatchWrite
@@ -31,8 +31,23 @@ EVENT_COLUMNS = ("call_sid", "node", "outcome", "digits", "next_node", "detail",
 
 
 def _call_insert(engine: Engine):
-    """A new call, once whatever Twilio retries."""
-    return insert_for(Call, engine).on_conflict_do_nothing(index_elements=["external_id"]), CALL_COLUMNS
+    """A new call, once whatever Twilio retries.
+
+    The row may be there already: Twilio's status callback for a call shorter than a flush comes
+    first, and can only say the call's number, status and duration (``store.update_call_status``).
+    What the webhook knew fills it in then: which way the call went and who is on the other end (a
+    callback's status names the hotline as ``From``), the number dialled, the language, and when the
+    call started. Its status stays: the callback's is newer. A retried webhook changes nothing.
+    """
+    statement = insert_for(Call, engine)
+    new = statement.excluded
+    return statement.on_conflict_do_update(index_elements=["external_id"], set_={
+        "direction": new.direction,
+        "caller": func.coalesce(new.caller, Call.caller),
+        "hotline_number": func.coalesce(new.hotline_number, Call.hotline_number),
+        "language": func.coalesce(Call.language, new.language),  # one chosen since (a retry's is older)
+        "started_at": case((new.started_at < Call.started_at, new.started_at), else_=Call.started_at),
+    }), CALL_COLUMNS
 
 
 def _language_update(engine: Engine):

@@ -41,12 +41,15 @@ def save_language(caller: str | None, lang: str) -> None:
 
 def update_call_status(sid: str, status: str, duration: int | None, caller: str | None = None) -> None:
     """Apply Twilio's status callback: one upsert, since the call's own row may still be in a buffer."""
+    now = utcnow()
     values = {"status": status}
     if duration is not None:
         values["duration_seconds"] = duration
     if status not in (Call.QUEUED, Call.RINGING, Call.IN_PROGRESS):
-        values["ended_at"] = utcnow()
-    statement = insert_for(Call).values(external_id=sid, caller=caller, started_at=utcnow(), **values)
+        values["ended_at"] = now
+    # the row may not be written yet (a call shorter than a flush): then this makes it, and the
+    # buffered insert fills in what the webhook knew (hotline.voice.events)
+    statement = insert_for(Call).values(external_id=sid, caller=caller, started_at=now, **values)
     db.session.execute(statement.on_conflict_do_update(index_elements=["external_id"], set_=values))
     db.session.commit()
 

@@ -192,6 +192,36 @@ def test_status_callback_stores_duration(app_ctx, twilio, flushed_first):
     assert count(Call, Call.external_id == SID) == 1
 
 
+def test_a_status_callback_before_the_calls_row_is_written_keeps_what_the_webhook_knew(
+        app, app_factory, database_url, broker_url):
+    """A call that ends before the buffer is flushed: the status callback's upsert makes the row first
+    (it knows the number, the status and the duration), and the flush fills in what the webhook knew
+    (the number dialled, the language, when the call started) instead of being dropped as a retry."""
+    slow = app_factory(database_url, broker_url, CALL_EVENT_FLUSH_SECONDS=3600)  # flushed by hand only
+    twilio = SignedTwilio(slow.test_client(), slow.config["TWILIO_AUTH_TOKEN"])
+    person, hotline = "+996700555001", "+996312000000"
+    with slow.app_context():
+        db.session.add(CallerPreference(number=person, language="ru"))
+        db.session.commit()
+        xml(twilio.call(sid=SID, caller=person, to=hotline))
+        assert twilio.post("/twilio/voice/status", CallSid=SID, CallStatus="completed", CallDuration="9",
+                           From=person, To=hotline).status_code == 204
+        call = db.session.scalar(select(Call).where(Call.external_id == SID))
+        assert (call.caller, call.hotline_number, call.language) == (person, None, None)  # all it knew
+        status_time = call.started_at
+        slow.extensions["voice"].events.flush()
+        db.session.expire_all()
+        call = db.session.scalar(select(Call).where(Call.external_id == SID))
+        assert (call.caller, call.hotline_number, call.language, call.direction) == (person, hotline, "ru", "inbound")
+        assert (call.status, call.duration_seconds) == ("completed", 9)
+        assert call.started_at <= status_time <= call.ended_at
+        xml(twilio.call(sid=SID, caller=person, to=hotline))  # Twilio retries the webhook
+        slow.extensions["voice"].events.flush()
+        db.session.expire_all()
+        again = db.session.scalar(select(Call).where(Call.external_id == SID))
+        assert (again.status, again.started_at, again.language) == ("completed", call.started_at, "ru")
+
+
 def test_fallback_apologises_in_both_languages_and_books_a_callback(app_ctx, twilio):
     doc = xml(twilio.call("/twilio/voice/fallback", sid=SID, caller="+79261110000"))
     assert [v.tag for v in doc] == ["Say", "Hangup"]
