@@ -28,6 +28,21 @@ def call_command(caller, to, digits, dial_status):
         if turn.input is not None:
             click.secho(f"  > {'(silence)' if turn.input == '-' else turn.input}", fg="yellow")
     current_app.extensions["voice"].events.flush()
+    for message in sent_during(simulator.sid):
+        click.secho(f"SMS to {message.caller} ({message.segments} segment{'s' if message.segments != 1 else ''}, "
+                    f"{message.encoding}, {message.status}):", fg="cyan")
+        click.echo(message.body)
+
+
+def sent_during(call_sid: str) -> list:
+    """The SMS a call asked for ("press 1 to get this by SMS"), from the outbox, in order."""
+    from sqlalchemy import select
+
+    from hotline.extensions import db
+    from hotline.messaging.models import SmsMessage
+
+    return list(db.session.scalars(select(SmsMessage).where(
+        SmsMessage.call_sid == call_sid, SmsMessage.direction == SmsMessage.OUTBOUND).order_by(SmsMessage.id)))
 
 
 @simulate_cli.command("sms")

@@ -1,17 +1,18 @@
 """``flask report calls`` and ``flask report menus``: each caller's path and each menu's drop-off,
 read back from what real calls (through the signed webhooks) left in the log."""
 
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import update
 
 from hotline.extensions import db
+from hotline.messaging.models import SmsMessage
 from hotline.timeutil import utcnow
 from hotline.voice.models import Call, CallEvent
 from hotline.voice.report import menu_stats
 from hotline.voice.simulate import CallSimulator
 
-A, B, C, D = ("CA" + letter * 32 for letter in "1234")
 
 
 def table(output: str) -> dict[str, list[str]]:
@@ -21,16 +22,20 @@ def table(output: str) -> dict[str, list[str]]:
     return {line.split()[0]: line.split()[1:] for line in lines[header + 1:]}
 
 
-def calls(app, twilio) -> None:
+def calls(app, twilio) -> tuple[str, str, str, str]:
     """A hangs up on the legal-aid menu; B presses a wrong key and says nothing on the main menu, then
-    hangs up there; C is still on the line; D gives up after three wrong keys on the legal-aid menu."""
+    hangs up there; C is still on the line; D gives up after three wrong keys on the legal-aid menu.
+    Returns their CallSids, new each time, as Twilio's are."""
+    A, B, C, D = ("CA" + uuid.uuid4().hex for _ in range(4))
     CallSimulator(app, caller="+996700100001", sid=A).run(["1", "3"])
     CallSimulator(app, caller="+79260000002", sid=B).run(["2", "8", "-"])
     CallSimulator(app, caller="+996700100003", sid=C).run(["1"])
     CallSimulator(app, caller="+996700100004", sid=D).run(["1", "3", "8", "8", "8"])
-    for sid in (A, B, D):
-        assert twilio.post("/twilio/voice/status", CallSid=sid, CallStatus="completed", CallDuration="40").status_code == 204
+    for sid, caller in ((A, "+996700100001"), (B, "+79260000002"), (D, "+996700100004")):
+        assert twilio.post("/twilio/voice/status", CallSid=sid, CallStatus="completed", CallDuration="40",
+                           From=caller, To="+996312000000").status_code == 204
     app.extensions["voice"].events.flush()
+    return A, B, C, D
 
 
 def test_menus_report_counts_reach_keys_and_drop_off(app, twilio, runner):
@@ -52,7 +57,7 @@ def test_menus_report_counts_reach_keys_and_drop_off(app, twilio, runner):
 
 
 def test_a_call_with_no_status_callback_counts_as_over_after_an_hour(app_ctx, twilio):
-    calls(app_ctx, twilio)
+    _, _, C, _ = calls(app_ctx, twilio)
     now, flows = utcnow(), app_ctx.extensions["voice"].flows
     assert menu_stats(db.session, now - timedelta(days=1), now, now, flows).over == 3
     db.session.execute(update(CallEvent).where(CallEvent.call_sid == C).values(at=now - timedelta(minutes=61)))
@@ -63,7 +68,7 @@ def test_a_call_with_no_status_callback_counts_as_over_after_an_hour(app_ctx, tw
 
 
 def test_calls_report_prints_each_path_for_one_number(app, twilio, runner):
-    calls(app, twilio)
+    A, B, _, _ = calls(app, twilio)
     result = runner.invoke(args=["report", "calls", "--number", "0700 100 001"])  # any spelling of +996700100001
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -75,7 +80,7 @@ def test_calls_report_prints_each_path_for_one_number(app, twilio, runner):
 
 
 def test_calls_report_period_and_bad_number(app, twilio, runner):
-    calls(app, twilio)
+    A, B, _, _ = calls(app, twilio)
     with app.app_context():
         db.session.execute(update(Call).where(Call.external_id == A).values(started_at=utcnow() - timedelta(days=10)))
         db.session.commit()
@@ -96,3 +101,14 @@ def test_simulated_calls_each_get_their_own_call_sid(app, runner):
         assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.query(Call).filter(Call.caller == "+996700100009").count() == 2
+
+
+def test_simulate_call_prints_the_sms_the_call_asked_for(app, runner):
+    # Russian, legal aid, the legal-aid centres, Osh oblast, more, "1 – by SMS"
+    result = runner.invoke(args=["simulate", "call", "--from", "+79261230001", "--digits", "2,3,1,4,3,1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        message = db.session.query(SmsMessage).filter(SmsMessage.caller == "+79261230001").one()
+    header = f"SMS to +79261230001 ({message.segments} segments, UCS-2, pending):"
+    assert result.output.endswith(f"{header}\n{message.body}\n")
+    assert "Центр юридической помощи" in message.body
