@@ -5,12 +5,14 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import select
 
 from hotline.callbacks.answer import destination
 from hotline.callbacks.dialing import start_attempt
-from hotline.callbacks.models import CallbackRequest
+from hotline.callbacks.models import CallbackAttempt, CallbackRequest
 from hotline.extensions import db
 from hotline.hours import ServiceHours
+from hotline.voice.models import Call
 from tests.callbacks.conftest import BASE, CALLER_ID, add_due, dial_settings
 from tests.twilio_fake import SignedTwilio
 
@@ -119,3 +121,23 @@ def test_an_unknown_request_is_404_and_unsigned_is_403(dial_ctx, signed):
     assert signed.post("/twilio/voice/callback/999999?attempt=1", CallSid="CA1", To=PERSON).status_code == 404
     request = add_due(PERSON)
     assert signed.post(f"/twilio/voice/callback/{request.id}?attempt=1", sign=False, CallSid="CA1").status_code == 403
+
+
+def test_a_callback_that_ends_before_its_row_is_written_is_recorded_as_ours(
+        app_factory, database_url, broker_url, fake_twilio):
+    """The person picks up and hangs up within a flush: the status callback makes the call's row
+    (knowing neither the person nor the direction), and the flush fills those in."""
+    slow = app_factory(database_url, broker_url, **dial_settings(fake_twilio.url, CALL_EVENT_FLUSH_SECONDS=3600))
+    signed = SignedTwilio(slow.test_client(), slow.config["TWILIO_AUTH_TOKEN"], base=BASE)
+    sid = "CA" + "6" * 32
+    with slow.app_context():
+        request = add_due(PERSON, zone="Europe/Moscow", language="ru")
+        pick_up(signed, request, sid)
+        attempt = db.session.scalars(select(CallbackAttempt).where(CallbackAttempt.request_id == request.id)).one()
+        assert signed.post(f"/twilio/voice/callback/{request.id}/status?attempt={attempt.id}", CallSid=sid,
+                           CallStatus="completed", CallDuration="14", From=CALLER_ID, To=PERSON).status_code == 204
+        assert db.session.scalar(select(Call.caller).where(Call.external_id == sid)) is None  # all it knew
+        slow.extensions["voice"].events.flush()
+        call = db.session.scalars(select(Call).where(Call.external_id == sid)).one()
+        assert (call.direction, call.caller, call.hotline_number, call.language) == ("outbound", PERSON, CALLER_ID, "ru")
+        assert (call.status, call.duration_seconds) == ("completed", 14)
