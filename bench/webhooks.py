@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/webhooks.py --database sqlite      # or postgres
     .venv/bin/python bench/webhooks.py --database postgres --scenarios incoming,step --seconds 15
+    .venv/bin/python bench/webhooks.py --database postgres --app no-database   # measuring only
 
 Both apps are served the same way (gunicorn, the same workers) and driven by ``wrk`` (Debian's
 package: ``apt-get install wrk``) at 16 connections with prepared, correctly signed requests.
 Scenarios: ``incoming`` (a new call: the call row, the caller's language, the first menu) and
 ``step`` (key presses through the menus, including office lists by region and language switches).
-Prints requests/s, p50 and p99 for each, and the ratio to the bare endpoint.
+Prints requests/s, p50 and p99 for each, and the ratio to the bare endpoint. ``--app no-database``
+serves the hotline with its database work taken out (``bench/taken_apart.py``), to see what that
+work costs.
 """
 
 import argparse
@@ -116,6 +119,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)")
+    parser.add_argument("--app", choices=["real", "no-database"], default="real",
+                        help="the real app, or without its database work (measuring only: bench/taken_apart.py)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -130,9 +135,10 @@ def main() -> None:
         subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True)
     bare, real = 18081, 18082
     servers = [serve("bench.bare_app:app", bare, env, args.workers, args.threads),
-               serve("wsgi:app", real, env, args.workers, args.threads)]
+               serve("wsgi:app" if args.app == "real" else "bench.taken_apart:voice_without_database()",
+                     real, env, args.workers, args.threads)]
     try:
-        print(f"database={args.database} workers={args.workers} threads={args.threads} "
+        print(f"database={args.database} app={args.app} workers={args.workers} threads={args.threads} "
               f"connections={args.connections} seconds={args.seconds}")
         print(f"{'scenario':10} {'endpoint':8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'ratio':>6}")
         for scenario in args.scenarios.split(","):
