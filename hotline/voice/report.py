@@ -57,10 +57,12 @@ class CallPath:
         return self.steps[-1].arrived if self.steps else None
 
     def over(self, now: datetime) -> bool:
-        if self.status not in ONGOING:
-            return True
-        last = self.steps[-1].at if self.steps else self.started_at
-        return now - last >= QUIET
+        return is_over(self.status, self.steps[-1].at if self.steps else self.started_at, now)
+
+
+def is_over(status: str, last_step_at: datetime, now: datetime) -> bool:
+    """Twilio said the call ended, or it has been quiet for :data:`QUIET`."""
+    return status not in ONGOING or now - last_step_at >= QUIET
 
 
 def _step(event) -> Step:
@@ -116,7 +118,7 @@ def menu_stats(session: Session, since: datetime, until: datetime, now: datetime
     settled = flows.settled if flows is not None else (lambda ref: ref)
     rows = session.execute(
         select(CallEvent.call_sid, CallEvent.at, CallEvent.node, CallEvent.digits, CallEvent.outcome,
-               CallEvent.next_node, CallEvent.detail, Call.status, Call.started_at)
+               CallEvent.next_node, CallEvent.detail, Call.status)
         .join(Call, Call.external_id == CallEvent.call_sid)
         .where(Call.started_at >= since, Call.started_at < until)
         .order_by(CallEvent.call_sid, CallEvent.id)
@@ -132,16 +134,15 @@ def menu_stats(session: Session, since: datetime, until: datetime, now: datetime
     calls = over = 0
     for _, events in itertools.groupby(rows, key=lambda row: row.call_sid):
         events = list(events)
-        path = CallPath(events[0].call_sid, None, "", None, events[0].status, events[0].started_at, None,
-                        tuple(_step(event) for event in events))
+        steps = [_step(event) for event in events]
         calls += 1
-        for step in path.steps:
+        for step in steps:
             if step.outcome != "start":
                 stats(step.node).outcomes[step.outcome] += 1
-        for node in {settled(step.arrived) for step in path.steps if step.arrived}:
+        for node in {settled(step.arrived) for step in steps if step.arrived}:
             stats(node).reached += 1
-        if path.over(now):
+        if is_over(events[0].status, steps[-1].at, now):
             over += 1
-            if path.ended_on:
-                stats(settled(path.ended_on)).ended += 1
+            if steps[-1].arrived:
+                stats(settled(steps[-1].arrived)).ended += 1
     return MenuReport(calls, over, sorted(nodes.values(), key=lambda s: (-s.reached, s.node)))
