@@ -9,10 +9,10 @@ from hotline import create_app
 
 
 class _NeverSeen:
-    """The saved-language read, finding nothing."""
+    """The saved languages, knowing none."""
 
-    def one(self, engine, params):
-        return {"language": None}
+    def get(self, engine, number):
+        return None
 
 
 class _NoRecords:
@@ -28,9 +28,7 @@ class _NoRecords:
 
 
 def voice_without_database():
-    from hotline.voice import store
-
     app = create_app()
-    store._SAVED_LANGUAGE = _NeverSeen()
+    app.extensions["caller_languages"] = _NeverSeen()
     app.extensions["voice"].events = _NoRecords()
     return app

@@ -93,6 +93,7 @@ def settings_from_env(environ=os.environ) -> dict:
         "TWILIO_CALLER_ID": values["TWILIO_CALLER_ID"],
         "DIRECTORY_CACHE_SECONDS": 2.0,
         "CALL_EVENT_FLUSH_SECONDS": 0.05,
+        "CALLER_LANGUAGES_SECONDS": 1.0,  # how stale another process's language choice may be here
     }
 
 

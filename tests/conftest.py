@@ -91,6 +91,7 @@ def make_app(database_url: str, broker_url: str, **overrides):
     config = {
         "AUDIO_DIR": NO_AUDIO,  # nothing rendered: every prompt is <Say>, unless a test builds audio
         "DIRECTORY_CACHE_SECONDS": 0,
+        "CALLER_LANGUAGES_SECONDS": 0,  # every call looks for changes first: rows a test writes are seen
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
@@ -148,6 +149,7 @@ def _empty_activity_tables(request):
         return
     app = request.getfixturevalue("app")
     app.extensions["voice"].events.flush()
+    app.extensions["caller_languages"].forget_all()  # the rows it holds are deleted below
     with app.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):

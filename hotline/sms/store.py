@@ -7,6 +7,7 @@ batches (:mod:`hotline.sms.log`). What a person is told has happened (STOP, STAR
 committed here, before the reply says so.
 """
 
+from flask import current_app
 from sqlalchemy import DateTime, String, bindparam, delete, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
@@ -109,3 +110,4 @@ class Promises:
     def save_language(self, number: str, language: str) -> None:
         """Remember the language for the number: the voice menus read the same row."""
         self._language.run(db.engine, {"number": number, "language": language, "now": utcnow()})
+        current_app.extensions["caller_languages"].remember(number, language)

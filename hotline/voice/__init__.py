@@ -17,6 +17,7 @@ from hotline.hours import SettingError
 from hotline.voice import models  # noqa: F401  (the tables, for migrations)
 from hotline.voice.engine import VoiceEngine, service_hours
 from hotline.voice.events import EventBuffer
+from hotline.voice.languages import CallerLanguages
 from hotline.voice.operators import operator_numbers
 from hotline.voice.speech import Speech
 from ivr_flows import FLOWS_DIR, FlowError, FlowSet, load_flows
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
     except SettingError as exc:
         raise ConfigurationError(str(exc)) from None
     directory = app.extensions.setdefault("directory_cache", DirectoryCache(app.config["DIRECTORY_CACHE_SECONDS"]))
+    app.extensions["caller_languages"] = CallerLanguages(app.config["CALLER_LANGUAGES_SECONDS"])
     app.extensions["voice"] = VoiceEngine(
         flows, Speech(catalogue, directory), EventBuffer(app.config["CALL_EVENT_FLUSH_SECONDS"]),
         AudioCache(app.config["AUDIO_DIR"]), rules=app.extensions["eligibility"],

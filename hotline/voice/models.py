@@ -62,7 +62,8 @@ class CallerPreference(db.Model):
 
     number: Mapped[str] = mapped_column(String(20), primary_key=True)  # E.164
     language: Mapped[str] = mapped_column(String(2))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # indexed: each process looks for the rows changed since it last looked (hotline.voice.languages)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
 
 class Voicemail(db.Model):

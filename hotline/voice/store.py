@@ -1,32 +1,21 @@
-"""The statements a call makes itself: one each, no read before a write (the rest is write-behind)."""
+"""The statements a call makes itself: one each, no read before a write (the rest is write-behind).
 
-from sqlalchemy import String, bindparam, select
+The language a number chose is not read here: each process holds them (:mod:`hotline.voice.languages`).
+"""
+
+from flask import current_app
 
 from hotline.extensions import db
-from hotline.fastsql import FastRead
 from hotline.timeutil import utcnow
 from hotline.upsert import insert_for
 from hotline.voice.models import Call, CallerPreference, Voicemail
-
-
-def _language_query():
-    """The language ``:number`` chose, as exactly one row (NULL for a number never seen)."""
-    me = select(bindparam("number", type_=String).label("number")).subquery("me")
-    return (select(CallerPreference.language).select_from(me)
-            .outerjoin(CallerPreference, CallerPreference.number == me.c.number))
-
-
-# The one query every incoming call makes, on a connection this thread keeps (no pool checkout,
-# no BEGIN/ROLLBACK round trips on PostgreSQL): SQLAlchemy's layers cost more than the indexed
-# lookup itself (measured: bench/webhooks.py).
-_SAVED_LANGUAGE = FastRead(_language_query())
 
 
 def saved_language(caller: str | None) -> str | None:
     """The language this number chose before, if any."""
     if caller is None:
         return None
-    return _SAVED_LANGUAGE.one(db.engine, {"number": caller})["language"]
+    return current_app.extensions["caller_languages"].get(db.engine, caller)
 
 
 def save_language(caller: str | None, lang: str) -> None:
@@ -37,6 +26,7 @@ def save_language(caller: str | None, lang: str) -> None:
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["number"], set_={"language": lang, "updated_at": utcnow()}))
     db.session.commit()
+    current_app.extensions["caller_languages"].remember(caller, lang)
 
 
 def update_call_status(sid: str, status: str, duration: int | None, caller: str | None = None) -> None:
