@@ -118,7 +118,10 @@ class EventBuffer:
         if not (rows or calls or languages) or engine is None:
             return 0
         try:
-            self.writer.write(engine, calls, languages, rows)
+            # sorted: two processes flushing at once lock the rows of the same calls (a retried
+            # webhook, or a status callback's row) in the same order, so neither waits on the other
+            self.writer.write(engine, sorted(calls, key=lambda row: row["external_id"]),
+                              sorted(languages, key=lambda row: row["sid"]), rows)
         except Exception:
             log.exception("could not write %d call rows; keeping them for the next flush", len(rows) + len(calls))
             with self._lock:
