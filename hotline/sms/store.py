@@ -1,9 +1,9 @@
 """The statements an SMS makes on the request path: one read, and the writes a person waits on.
 
 Reading: :func:`load_conversation` is one ``SELECT`` (:class:`~hotline.fastsql.FastRead`: one
-round trip, no ``BEGIN``/``ROLLBACK``): the conversation, the language the number chose, and
-whether this MessageSid is already logged. Everything else about an ordinary message is written later, in
-batches (:mod:`hotline.sms.log`). What a person is told has happened (STOP, START, TIL, CHAL) is
+round trip, no ``BEGIN``/``ROLLBACK``): the conversation, and whether this MessageSid is already
+logged (the language the number chose is held in memory). Everything else about an ordinary
+message is written later, in batches (:mod:`hotline.sms.log`). What a person is told has happened (STOP, START, TIL, CHAL) is
 committed here, before the reply says so.
 """
 
@@ -27,24 +27,25 @@ CANCELLED_BY_STOP = (CallbackRequest.PENDING, CallbackRequest.SCHEDULED)
 
 
 def conversation_query() -> Select:
-    """The conversation with ``:number``, the language it chose, and the log id of ``:sid`` (if any):
-    always exactly one row, even for a number never seen."""
+    """The conversation with ``:number`` and the log id of ``:sid`` (if any): always exactly one row,
+    even for a number never seen."""
     me = select(bindparam("number", type_=String).label("number")).subquery("me")
     conversation = SmsConversation.__table__
     logged = select(SmsMessage.id).where(SmsMessage.external_id == bindparam("sid", type_=String))
     return (
-        select(conversation, CallerPreference.language.label("preferred"), logged.scalar_subquery().label("logged_id"))
+        select(conversation, logged.scalar_subquery().label("logged_id"))
         .select_from(me)
         .outerjoin(conversation, conversation.c.number == me.c.number)
-        .outerjoin(CallerPreference, CallerPreference.number == me.c.number)
     )
 
 
 def load_conversation(reader: FastRead, engine: Engine, number: str, sid: str) -> Conversation:
-    """The conversation with ``number`` as message ``sid`` finds it: one statement, one round trip."""
+    """The conversation with ``number`` as message ``sid`` finds it: one statement, one round trip.
+    The language the number chose (TIL, or on a call) is held in memory (:mod:`hotline.voice.languages`)."""
     row = reader.one(engine, {"number": number, "sid": sid})
+    preferred = current_app.extensions["caller_languages"].get(engine, number)
     return Conversation(
-        number=number, script=row["script"], language=row["language"], preferred=row["preferred"],
+        number=number, script=row["script"], language=row["language"], preferred=preferred,
         region=row["region"], place=row["place"], menu=Menu.from_json(row["menu"]), menu_at=row["menu_at"],
         last_command=row["last_command"], check_rule=row["check_rule"], check_answers=row["check_answers"],
         last_sid=row["last_sid"], last_reply=row["last_reply"],
