@@ -13,6 +13,7 @@ from hotline.timeutil import utcnow
 from hotline.voice.languages import MARGIN, CallerLanguages
 from hotline.voice.models import CallerPreference
 from tests.twilio_fake import SignedTwilio
+from tests.workers import wait_until
 
 NUMBER, OTHER = "+996700777001", "+79260777002"
 
@@ -94,3 +95,16 @@ def test_a_language_chosen_by_sms_is_known_at_once_to_the_same_process(process, 
     assert greeting(web, NUMBER) == "/twilio/voice/flow/main/language?l=ky"
     SmsSimulator(web, caller=NUMBER).conversation(["TIL 2"])  # TIL: the language for calls too
     assert greeting(web, NUMBER) == "/twilio/voice/flow/main/menu?l=ru"
+
+
+def test_the_periodic_whole_load_runs_off_the_request_path(app_ctx, monkeypatch):
+    languages = CallerLanguages(refresh_seconds=3600)
+    db.session.add_all([CallerPreference(number=NUMBER, language="ky"), CallerPreference(number=OTHER, language="ru")])
+    db.session.commit()
+    assert languages.get(db.engine, OTHER) == "ru"
+    db.session.execute(delete(CallerPreference).where(CallerPreference.number == OTHER))
+    db.session.commit()
+    monkeypatch.setattr("hotline.voice.languages.RELOAD_SECONDS", 0.0)  # a whole load is due at every look
+    languages.refresh(db.engine)  # the look itself reads only the changes; a thread loads the rest
+    wait_until(lambda: languages.get(db.engine, OTHER) is None, seconds=10, what="the deleted row forgotten")
+    assert languages.get(db.engine, NUMBER) == "ky"
