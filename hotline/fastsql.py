@@ -197,13 +197,12 @@ def _key(engine: Engine) -> tuple[str, str]:
 
 class FastRead:
     """A ``select()`` run on this thread's autocommit connection; returns the first row as a dict,
-    or None when there is none (the two on the request path always have one: an outer join from
-    the number asked about).
+    or None when there is none (the SMS conversation read always has one: an outer join from the
+    number asked about).
 
     On PostgreSQL the statement is prepared once per connection and run through libpq itself
     (``exec_prepared``), its values converted by psycopg's own dumpers and loaders: psycopg's cursor
-    costs 25 µs of CPU more a query (67 against 41 µs, measured), on the one read an incoming call
-    or an SMS waits for.
+    costs 25 µs of CPU more a query (67 against 41 µs, measured), on the one read an SMS waits for.
     """
 
     _names = itertools.count()
