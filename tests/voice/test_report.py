@@ -1,5 +1,6 @@
 """``flask report calls`` and ``flask report menus``: each caller's path and each menu's drop-off,
-read back from what real calls (through the signed webhooks) left in the log."""
+read back from what real calls (through the signed webhooks) left in the log; and what
+``flask simulate call`` leaves there."""
 
 import uuid
 from datetime import timedelta
@@ -12,7 +13,6 @@ from hotline.timeutil import utcnow
 from hotline.voice.models import Call, CallEvent
 from hotline.voice.report import menu_stats
 from hotline.voice.simulate import CallSimulator
-
 
 
 def table(output: str) -> dict[str, list[str]]:
