@@ -151,7 +151,8 @@ def test_a_check_plays_its_built_question_and_says_only_the_typed_read_back(audi
     # Kyrgyz: language, main menu 4 (Russia), 4 (registration), 3 (check), then 12 days ago, confirmed
     turns = CallSimulator(app, caller="+996777000555", sid="CA" + "e" * 32).run(["1", "4", "4", "3", "12#"])
     assert turns[4].node == "russia.registration_check"
-    assert name in turns[4].played  # the question from the cache, in the Kyrgyz voice, not a <Say>
+    assert name in turns[4].played  # the question from the cache, in the Kyrgyz voice
+    assert rule.questions[0].prompt.ky not in "\n".join(s for s in turns[4].said if not s.startswith("[audio "))
     # printed as the words the file speaks, so `flask simulate call` shows what the caller hears
     assert f"[audio {name}] {question.text}" in turns[4].said
     # the read-back depends on what was typed ("dyn:"): said, and never asked of the worker
