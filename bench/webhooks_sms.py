@@ -99,56 +99,6 @@ def bare_app():
     return app
 
 
-def taken_apart(variant: str):
-    """The real app with part of its work taken out, to see what that part costs under load
-    (``--app``); for measuring only, never a way to run the hotline.
-
-    - ``signature``: ``/twilio/sms`` answers a constant reply after the signature check alone, what
-      every Twilio webhook pays before doing anything;
-    - ``no-database``: the whole answer, but the conversation is never read (every message finds a
-      number never seen) and the log is never written (what the reply promises still is).
-    """
-    from flask import Response
-
-    from hotline import create_app
-    from hotline.twilio import twilio_request
-
-    app = create_app()
-    if variant == "signature":
-        reply = str(bare_app().view_functions["sms"]().get_data(as_text=True))
-
-        @twilio_request
-        def sms():
-            return Response(reply, mimetype="text/xml")
-
-        app.view_functions["sms.incoming"] = sms
-    elif variant == "no-database":
-        engine = app.extensions["sms"]
-        engine.reader, engine.log = _NeverSeen(), _NoLog()
-    else:
-        raise ValueError(f"unknown variant {variant!r}")
-    return app
-
-
-class _NeverSeen:
-    """A conversation read that finds nothing (``--app no-database``)."""
-
-    def one(self, engine, params):
-        from hotline.sms.models import SmsConversation
-
-        return {column.key: None for column in SmsConversation.__table__.columns} | {"preferred": None, "logged_id": None}
-
-
-class _NoLog:
-    """An SMS log that keeps nothing (``--app no-database``)."""
-
-    def add(self, engine, entry):
-        pass
-
-    def flush(self):
-        return 0
-
-
 def write_requests(path: Path, url: str, count: int, seed: int) -> None:
     """``count`` signed requests, one per line: urlencoded body, a tab, the signature."""
     from twilio.request_validator import RequestValidator
@@ -260,7 +210,7 @@ def bench_database(name: str, seconds: float, rounds: int, workdir: Path, app: s
     if app == "real":
         real = start_gunicorn("wsgi:app", real_port, ROOT, env)
     else:  # from bench/, with the project importable
-        real = start_gunicorn(f"webhooks_sms:taken_apart({app!r})", real_port, ROOT / "bench",
+        real = start_gunicorn(f"taken_apart:sms({app!r})", real_port, ROOT / "bench",
                               env | {"PYTHONPATH": str(ROOT)})
     results = []
     answered = 0
@@ -299,7 +249,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--app", choices=["real", "no-database", "signature"], default="real",
-                        help="the real app, or with part of its work taken out, for measuring only (see taken_apart)")
+                        help="the real app, or with part of its work taken out, for measuring only (bench/taken_apart.py)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")

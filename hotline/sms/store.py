@@ -3,8 +3,8 @@
 Reading: :func:`load_conversation` is one ``SELECT`` (:class:`~hotline.fastsql.FastRead`: one
 round trip, no ``BEGIN``/``ROLLBACK``): the conversation, and whether this MessageSid is already
 logged (the language the number chose is held in memory). Everything else about an ordinary
-message is written later, in batches (:mod:`hotline.sms.log`). What a person is told has happened (STOP, START, TIL, CHAL) is
-committed here, before the reply says so.
+message is written later, in batches (:mod:`hotline.sms.log`). What a person is told has happened
+(STOP, START, TIL, CHAL) is committed here, before the reply says so.
 """
 
 from flask import current_app

@@ -105,7 +105,6 @@ def test_voice_handoff_is_sent_by_a_real_worker(app, app_factory, database_url, 
         assert message.status == "queued" and message.segments <= 2
 
 
-
 def plans(read) -> list[str]:
     """How the database runs the statements ``read()`` sends: SQLite's query plans, or PostgreSQL's."""
     sent = []
