@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import Column, DateTime, MetaData, Table, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ClauseElement
 
@@ -323,34 +323,149 @@ class Steps:
 RELAXED_COMMITS = {"sqlite": ["PRAGMA synchronous=NORMAL"], "postgresql": ["SET synchronous_commit = off"]}
 
 
-class BatchWrite:
-    """Batches of rows for a few statements, written in one transaction: each statement one
-    ``executemany``, compiled once per dialect, on a connection the flushing thread keeps, with
-    relaxed commits (:data:`RELAXED_COMMITS`). The write-behind buffers' writer.
+@dataclass(frozen=True)
+class Rows:
+    """Rows for ``table``, each setting ``columns``; ``conflict`` turns the ``INSERT`` into ``INSERT …
+    ON CONFLICT …`` (it is given the insert and returns it, so ``statement.excluded`` is at hand);
+    ``returning``: columns of the rows inserted, given back by :meth:`Batch.write` on PostgreSQL.
 
-    ``builders`` make each statement for an engine and name the columns its rows set (None: the
-    statement's own bind parameters); :meth:`write` takes one list of rows per statement.
+    The rows of one batch must not conflict with each other: a single ``INSERT … ON CONFLICT DO
+    UPDATE`` may not touch a row twice.
     """
 
-    def __init__(self, *builders: Callable[[Engine], tuple[ClauseElement, Sequence[str] | None]]):
+    table: Table
+    columns: tuple[str, ...]
+    conflict: Callable | None = None
+    returning: tuple[str, ...] = ()
+
+
+class BatchWrite:
+    """Batches of rows for a few statements, written in one transaction on a connection the flushing
+    thread keeps, with relaxed commits (:data:`RELAXED_COMMITS`). The write-behind buffers' writer.
+
+    ``builders`` make each statement for an engine: a :class:`Rows`, or a statement and the columns
+    its rows set (None: its own bind parameters), run with one ``executemany``.
+
+    On PostgreSQL, :class:`Rows` go in by ``COPY``: straight into the table, or, with a ``conflict``,
+    into a temporary table emptied at each commit and from there in one ``INSERT … SELECT … ON
+    CONFLICT``. ``executemany`` runs the statement once a row, and on a server that shares two cores
+    with the web workers that was half of what a message's log cost: measured on the SMS log, 198
+    µs of CPU a message (client and server) by ``executemany``, 96 by ``COPY``. On SQLite, in the
+    same process, ``executemany`` is the cheap way.
+    """
+
+    def __init__(self, *builders: Callable[[Engine], "Rows | tuple[ClauseElement, Sequence[str] | None]"]):
         self.builders = builders
         self.connections = KeptConnection(autocommit=False, setup=RELAXED_COMMITS)
-        self._compiled: dict[tuple[str, str], list[Compiled]] = {}
+        self._plans: dict[tuple[str, str], list] = {}
+        self._staged: "weakref.WeakSet" = weakref.WeakSet()  # psycopg connections with the temporary tables
 
     def write(self, engine: Engine, *batches: Sequence[Mapping]) -> None:
-        compiled = self._compiled.get(_key(engine))
-        if compiled is None:
-            compiled = self._compiled[_key(engine)] = [
-                compile_for(statement, engine, columns) for statement, columns in (b(engine) for b in self.builders)]
+        """One list of rows per builder, in order, in one transaction."""
+        with self.transaction(engine) as batch:
+            for index, rows in enumerate(batches):
+                batch.write(index, rows)
+
+    @contextlib.contextmanager
+    def transaction(self, engine: Engine):
+        """A :class:`Batch` on this thread's kept connection, committed when the block ends; on an
+        error the connection is dropped (the next use opens another)."""
+        plans = self._plans.get(_key(engine))
+        if plans is None:
+            plans = self._plans[_key(engine)] = [_plan(build(engine), engine) for build in self.builders]
         connection = self.connections.get(engine)
         try:
+            driver = connection.dbapi_connection
+            if engine.dialect.name == "postgresql" and driver not in self._staged:
+                cursor = connection.cursor()
+                for plan in plans:
+                    if isinstance(plan, _Copy) and plan.stage_ddl:
+                        cursor.execute(plan.stage_ddl)
+                cursor.close()
+                connection.commit()
+                self._staged.add(driver)
             cursor = connection.cursor()
-            for statement, rows in zip(compiled, batches):
-                if rows:
-                    args = statement.args
-                    cursor.executemany(statement.sql, [args(row) for row in rows])
+            yield Batch(cursor, plans)
             cursor.close()
             connection.commit()
-        except Exception:
+        except BaseException:
             self.connections.discard()
             raise
+
+
+class Batch:
+    """The statements of one :meth:`BatchWrite.transaction`, each given its rows by index."""
+
+    def __init__(self, cursor, plans: list):
+        self.cursor, self.plans = cursor, plans
+
+    def write(self, index: int, rows: Sequence[Mapping]) -> list[tuple]:
+        """Write ``rows`` with statement ``index``; what its ``RETURNING`` returned (PostgreSQL's
+        :class:`Rows` only; otherwise nothing)."""
+        if not rows:
+            return []
+        plan = self.plans[index]
+        if isinstance(plan, Compiled):
+            self.cursor.executemany(plan.sql, [plan.args(row) for row in rows])
+            return []
+        return plan.write(self.cursor, rows)
+
+
+def _plan(built, engine: Engine):
+    """What a builder's statement becomes on ``engine``: a :class:`_Copy`, or a :class:`Compiled`
+    statement for ``executemany``."""
+    if not isinstance(built, Rows):
+        statement, columns = built
+        return compile_for(statement, engine, columns)
+    if engine.dialect.name == "postgresql":
+        return _Copy.of(built, engine)
+    from hotline.upsert import insert_for
+
+    statement = insert_for(built.table, engine)
+    return compile_for(built.conflict(statement) if built.conflict else statement, engine, built.columns)
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """:class:`Rows` on PostgreSQL: ``COPY`` into the table, or into its stage and on from there."""
+
+    copy_sql: str
+    names: tuple[str, ...]
+    processors: tuple  # a bind processor or None, one per column (JSON: psycopg's Json wrapper)
+    stage_ddl: str | None = None
+    insert_sql: str | None = None
+
+    @classmethod
+    def of(cls, rows: Rows, engine: Engine) -> "_Copy":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        dialect = engine.dialect
+        table, names = rows.table, rows.columns
+        processors = tuple(table.c[name].type._cached_bind_processor(dialect) for name in names)
+        quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+        if rows.conflict is None and not rows.returning:
+            return cls(f"COPY {table.name} ({quoted}) FROM STDIN", names, processors)
+        stage = Table(f"hotline_stage_{table.name}", MetaData(), *(Column(name, table.c[name].type) for name in names))
+        insert = pg_insert(table).from_select(list(names), select(*stage.c))
+        if rows.conflict is not None:
+            insert = rows.conflict(insert)
+        if rows.returning:
+            insert = insert.returning(*(table.c[name] for name in rows.returning))
+        ddl = (f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage.name} ON COMMIT DELETE ROWS "
+               f"AS SELECT {quoted} FROM {table.name} WITH NO DATA")
+        return cls(f"COPY {stage.name} ({quoted}) FROM STDIN", names, processors, ddl,
+                   str(insert.compile(dialect=dialect, compile_kwargs={"literal_binds": True})))
+
+    def write(self, cursor, rows: Sequence[Mapping]) -> list[tuple]:
+        get = operator.itemgetter(*self.names) if len(self.names) > 1 else (lambda row: [row[self.names[0]]])
+        processors = [(position, process) for position, process in enumerate(self.processors) if process]
+        with cursor.copy(self.copy_sql) as copy:
+            for row in rows:
+                values = list(get(row))
+                for position, process in processors:
+                    values[position] = process(values[position])
+                copy.write_row(values)
+        if self.insert_sql is None:
+            return []
+        cursor.execute(self.insert_sql)
+        return cursor.fetchall() if cursor.description else []

@@ -116,3 +116,52 @@ def test_no_row_is_none_and_the_next_read_still_works(app_ctx, conversation):
     reader = FastRead(select(SmsConversation.region).where(SmsConversation.number == bindparam("number", type_=String)))
     assert reader.one(db.engine, {"number": "+996700999099"}) is None
     assert reader.one(db.engine, {"number": NUMBER}) == {"region": "osh"}
+
+
+def test_a_batch_of_rows_goes_in_once_with_its_conflicts_and_returns_what_it_inserted(app_ctx, conversation):
+    """:class:`BatchWrite` with :class:`Rows`: ``COPY`` on PostgreSQL (through a temporary table for
+    ``ON CONFLICT``), ``executemany`` on SQLite; the same rows in the end."""
+    from sqlalchemy import case
+
+    from hotline.fastsql import BatchWrite, Rows
+
+    table = SmsConversation.__table__
+    columns = ("number", "region", "menu", "replies", "updated_at")
+
+    def upsert(engine):
+        def conflict(statement):
+            new = statement.excluded
+            return statement.on_conflict_do_update(index_elements=["number"], set_={
+                "region": new.region, "menu": new.menu, "updated_at": new.updated_at,
+                "replies": case((new.replies > 0, table.c.replies + new.replies), else_=table.c.replies)})
+        return Rows(table, columns, conflict, returning=("number",))
+
+    writes = BatchWrite(upsert, lambda engine: Rows(table, columns))
+    at = datetime(2026, 12, 6, 5, 0)
+    rows = [{"number": NUMBER, "region": "talas", "menu": {"kind": "region", "command": "bala"}, "replies": 2,
+             "updated_at": at},
+            {"number": "+996700999020", "region": None, "menu": None, "replies": 0, "updated_at": at}]
+    with writes.transaction(db.engine) as batch:
+        returned = batch.write(0, rows)
+        assert batch.write(1, []) == []
+    on_postgres = db.engine.dialect.name == "postgresql"
+    assert sorted(returned) == ([(NUMBER,), ("+996700999020",)] if on_postgres else [])
+    db.session.expire_all()
+    kept = db.session.get(SmsConversation, NUMBER)
+    assert (kept.region, kept.menu, kept.replies, kept.script) == ("talas", {"kind": "region", "command": "bala"}, 5,
+                                                                   "cyrillic")
+    assert db.session.get(SmsConversation, "+996700999020").menu is None  # SQL NULL, not JSON null
+
+    # the next batch finds the temporary table empty (emptied at commit): nothing is written twice
+    writes.write(db.engine, [rows[1] | {"replies": 1}], [{**rows[1], "number": "+996700999021"}])
+    db.session.expire_all()
+    assert db.session.get(SmsConversation, NUMBER).replies == 5
+    assert db.session.get(SmsConversation, "+996700999020").replies == 1
+    assert db.session.get(SmsConversation, "+996700999021").region is None
+
+    # a failed batch leaves nothing, and the next one works on a new connection
+    with pytest.raises(Exception):
+        writes.write(db.engine, [], [{**rows[1], "number": "+996700999022"}, {**rows[1], "number": "+996700999022"}])
+    assert db.session.get(SmsConversation, "+996700999022") is None
+    writes.write(db.engine, [], [{**rows[1], "number": "+996700999022"}])
+    assert db.session.get(SmsConversation, "+996700999022").replies == 0

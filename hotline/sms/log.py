@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from sqlalchemy import String, bindparam, case, insert, select
 from sqlalchemy.engine import Engine
 
-from hotline.fastsql import BatchWrite
+from hotline.fastsql import BatchWrite, Rows
 from hotline.messaging.models import SmsMessage
 from hotline.sms.conversation import Update, merge
 from hotline.sms.models import SmsConversation
-from hotline.upsert import insert_for
 from hotline.writebehind import Flusher
 
 log = logging.getLogger(__name__)
@@ -87,10 +86,10 @@ class SmsLog:
 
 
 class Writer:
-    """The three statements of a flush (see :class:`~hotline.fastsql.BatchWrite`)."""
+    """The statements of a flush (see :class:`~hotline.fastsql.BatchWrite`)."""
 
     def __init__(self):
-        self.batches = BatchWrite(_inbound_insert, _reply_insert, _upsert)
+        self.batches = BatchWrite(_inbound_insert, _reply_insert, _reply_rows, _upsert)
 
     def write(self, engine: Engine, entries: list[LogEntry]) -> None:
         """Insert the messages and their replies, upsert the conversations: one transaction."""
@@ -98,19 +97,33 @@ class Writer:
         for entry in entries:  # a retry that came before its original was written: the first one counts
             unique.setdefault(entry.inbound["external_id"], entry)
         entries = list(unique.values())
-        replies = [dict(e.outbound, reply_to_sid=e.inbound["external_id"]) for e in entries if e.outbound]
         # sorted: two processes flushing at once lock the conversation rows in the same order
         updates = sorted(merge([e.update for e in entries if e.update is not None]), key=lambda u: u.number)
-        self.batches.write(engine, [e.inbound for e in entries], replies, [u.row() for u in updates])
+        with self.batches.transaction(engine) as batch:
+            inserted = batch.write(0, [e.inbound for e in entries])
+            if engine.dialect.name == "postgresql":  # the new messages' ids came back: replies by COPY
+                ids = {sid: id_ for id_, sid in inserted}
+                batch.write(2, [dict(e.outbound, reply_to_id=ids[e.inbound["external_id"]]) for e in entries
+                                if e.outbound and e.inbound["external_id"] in ids])
+            else:
+                batch.write(1, [dict(e.outbound, reply_to_sid=e.inbound["external_id"]) for e in entries if e.outbound])
+            batch.write(3, [u.row() for u in updates])
 
 
-def _inbound_insert(engine: Engine):
-    """The incoming messages, each once (``ON CONFLICT`` on the MessageSid)."""
-    return insert_for(MESSAGES, engine).on_conflict_do_nothing(index_elements=["external_id"]), MESSAGE_COLUMNS
+def _inbound_insert(engine: Engine) -> Rows:
+    """The incoming messages, each once (``ON CONFLICT`` on the MessageSid). On PostgreSQL the rows
+    inserted come back (``RETURNING``): a message already in the log (a retry) gets no second reply."""
+    return Rows(MESSAGES, MESSAGE_COLUMNS, lambda statement: statement.on_conflict_do_nothing(index_elements=["external_id"]),
+                returning=("id", "external_id"))
+
+
+def _reply_rows(engine: Engine) -> Rows:
+    """PostgreSQL: the replies, each with its message's id."""
+    return Rows(MESSAGES, MESSAGE_COLUMNS)
 
 
 def _reply_insert(engine: Engine):
-    """``INSERT … SELECT``: a reply row linked to its message by MessageSid, unless it has one already
+    """SQLite: ``INSERT … SELECT``: a reply row linked to its message by MessageSid, unless it has one already
     (the same message retried, answered by two processes before either flushed)."""
     message, earlier = MESSAGES.alias("message"), MESSAGES.alias("earlier")
     columns = [c for c in MESSAGE_COLUMNS if c != "reply_to_id"]
@@ -120,11 +133,14 @@ def _reply_insert(engine: Engine):
     return insert(MESSAGES).from_select([*columns, "reply_to_id"], rows), None
 
 
-def _upsert(engine: Engine):
+def _upsert(engine: Engine) -> Rows:
     """The conversation after the message: ``INSERT … ON CONFLICT DO UPDATE``, replies added up."""
-    statement = insert_for(CONVERSATIONS, engine)
-    new = statement.excluded
-    same_window = CONVERSATIONS.c.window_started_at == new.window_started_at
-    values = {name: new[name] for name in OVERWRITTEN}
-    values["replies"] = case((same_window, CONVERSATIONS.c.replies + new.replies), else_=new.replies)
-    return statement.on_conflict_do_update(index_elements=["number"], set_=values), CONVERSATION_COLUMNS
+
+    def conflict(statement):
+        new = statement.excluded
+        same_window = CONVERSATIONS.c.window_started_at == new.window_started_at
+        values = {name: new[name] for name in OVERWRITTEN}
+        values["replies"] = case((same_window, CONVERSATIONS.c.replies + new.replies), else_=new.replies)
+        return statement.on_conflict_do_update(index_elements=["number"], set_=values)
+
+    return Rows(CONVERSATIONS, CONVERSATION_COLUMNS, conflict)

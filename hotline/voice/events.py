@@ -16,12 +16,11 @@ through SQLAlchemy's ``Connection`` a flush cost about as much CPU as the webhoo
 import logging
 import threading
 
-from sqlalchemy import String, bindparam, case, func, insert, update
+from sqlalchemy import String, bindparam, case, func, update
 from sqlalchemy.engine import Engine
 
-from hotline.fastsql import BatchWrite
+from hotline.fastsql import BatchWrite, Rows
 from hotline.timeutil import utcnow
-from hotline.upsert import insert_for
 from hotline.voice.models import Call, CallEvent
 from hotline.writebehind import Flusher
 
@@ -30,7 +29,7 @@ CALL_COLUMNS = ("external_id", "caller", "hotline_number", "language", "directio
 EVENT_COLUMNS = ("call_sid", "node", "outcome", "digits", "next_node", "detail", "at")
 
 
-def _call_insert(engine: Engine):
+def _call_insert(engine: Engine) -> Rows:
     """A new call, once whatever Twilio retries.
 
     The row may be there already: Twilio's status callback for a call shorter than a flush comes
@@ -39,15 +38,17 @@ def _call_insert(engine: Engine):
     callback's status names the hotline as ``From``), the number dialled, the language, and when the
     call started. Its status stays: the callback's is newer. A retried webhook changes nothing.
     """
-    statement = insert_for(Call, engine)
-    new = statement.excluded
-    return statement.on_conflict_do_update(index_elements=["external_id"], set_={
-        "direction": new.direction,
-        "caller": func.coalesce(new.caller, Call.caller),
-        "hotline_number": func.coalesce(new.hotline_number, Call.hotline_number),
-        "language": func.coalesce(Call.language, new.language),  # one chosen since (a retry's is older)
-        "started_at": case((new.started_at < Call.started_at, new.started_at), else_=Call.started_at),
-    }), CALL_COLUMNS
+    def conflict(statement):
+        new = statement.excluded
+        return statement.on_conflict_do_update(index_elements=["external_id"], set_={
+            "direction": new.direction,
+            "caller": func.coalesce(new.caller, Call.caller),
+            "hotline_number": func.coalesce(new.hotline_number, Call.hotline_number),
+            "language": func.coalesce(Call.language, new.language),  # one chosen since (a retry's is older)
+            "started_at": case((new.started_at < Call.started_at, new.started_at), else_=Call.started_at),
+        })
+
+    return Rows(Call.__table__, CALL_COLUMNS, conflict)
 
 
 def _language_update(engine: Engine):
@@ -56,9 +57,25 @@ def _language_update(engine: Engine):
             .values(language=bindparam("lang", type_=String)), None)
 
 
-def _event_insert(engine: Engine):
+def _event_insert(engine: Engine) -> Rows:
     """Where the callers went: one row per step."""
-    return insert(CallEvent), EVENT_COLUMNS
+    return Rows(CallEvent.__table__, EVENT_COLUMNS)
+
+
+def one_per_call(calls: list[dict]) -> list[dict]:
+    """One row per CallSid (one ``INSERT … ON CONFLICT DO UPDATE`` may touch a row once): a retried
+    webhook's row folded into the first as :func:`_call_insert` would fold it into the table's."""
+    merged: dict[str, dict] = {}
+    for row in calls:
+        first = merged.get(row["external_id"])
+        if first is None:
+            merged[row["external_id"]] = row
+            continue
+        merged[row["external_id"]] = first | {
+            "direction": row["direction"], "caller": row["caller"] or first["caller"],
+            "hotline_number": row["hotline_number"] or first["hotline_number"],
+            "language": first["language"] or row["language"], "started_at": min(first["started_at"], row["started_at"])}
+    return list(merged.values())
 
 
 class EventBuffer:
@@ -120,7 +137,7 @@ class EventBuffer:
         try:
             # sorted: two processes flushing at once lock the rows of the same calls (a retried
             # webhook, or a status callback's row) in the same order, so neither waits on the other
-            self.writer.write(engine, sorted(calls, key=lambda row: row["external_id"]),
+            self.writer.write(engine, sorted(one_per_call(calls), key=lambda row: row["external_id"]),
                               sorted(languages, key=lambda row: row["sid"]), rows)
         except Exception:
             log.exception("could not write %d call rows; keeping them for the next flush", len(rows) + len(calls))

@@ -253,3 +253,19 @@ def test_sms_handoff_to_a_withheld_number_says_so(app_ctx, twilio):
     doc = xml(twilio.call(url, sid=SID, caller="anonymous", digits="1"))
     assert doc.find("./Gather/Say").text.startswith("К сожалению, сейчас SMS")
     assert count(SmsMessage) == 0
+
+
+def test_a_retried_calls_rows_fold_into_one_as_the_upsert_would_fold_them():
+    """One flush holds a call's row and its retry's: one row per CallSid goes to the database (an
+    ``INSERT … ON CONFLICT DO UPDATE`` may touch a row once), as the upsert would have left it."""
+    from datetime import datetime
+
+    from hotline.voice.events import one_per_call
+
+    first = {"external_id": SID, "caller": "+996700111222", "hotline_number": None, "language": None,
+             "direction": "inbound", "status": "in-progress", "started_at": datetime(2026, 12, 6, 5, 0, 0)}
+    retry = first | {"hotline_number": "+996312000000", "language": "ru", "started_at": datetime(2026, 12, 6, 5, 0, 3)}
+    other = first | {"external_id": "CA" + "c" * 32}
+    assert one_per_call([first, other, retry]) == [first | {"hotline_number": "+996312000000", "language": "ru"}, other]
+    assert one_per_call([retry | {"language": "ky"}, first]) == [
+        retry | {"language": "ky", "started_at": first["started_at"]}]
