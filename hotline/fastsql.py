@@ -7,8 +7,9 @@ measured, 120-460 µs for the read and 60-130 µs of CPU per message for the wri
 webhook has about 400 µs to spare against a bare endpoint. So the statements stay ``select()`` and
 ``insert()`` constructs, compiled by SQLAlchemy for the engine's dialect once; they then run on a
 DBAPI connection kept by one thread (psycopg prepares them on the server after a few runs; rows go
-in with one ``executemany``), and values pass through the columns' own bind and result processors
-(JSON, and dates on SQLite), so the database holds exactly what the ORM would have written.
+in by ``COPY`` on PostgreSQL and one ``executemany`` on SQLite, see :class:`BatchWrite`), and values
+pass through the columns' own bind and result processors (JSON, and dates on SQLite), so the
+database holds exactly what the ORM would have written.
 """
 
 import contextlib

@@ -3,8 +3,9 @@
 A message's reply must go back to Twilio fast; the rows saying what came in and what went out, and
 the conversation's new menu or region, are written by this process's background thread every
 ``interval`` seconds, in one transaction: the inbound rows (``ON CONFLICT DO NOTHING`` on the
-MessageSid, so a retry is stored once), the replies linked to them, and one upsert per number,
-each statement one ``executemany`` (see :mod:`hotline.fastsql` for why not the ORM).
+MessageSid, so a retry is stored once), the replies linked to them, and one upsert per number:
+``COPY`` on PostgreSQL, one ``executemany`` a statement on SQLite (see :mod:`hotline.fastsql` for
+why not the ORM).
 
 What a crash can lose: the last ``interval`` seconds of log rows and conversation updates of this
 process (an open menu, a remembered region, the flood counter). Never an opt-out, a language choice

@@ -8,9 +8,10 @@ callback request, the language they chose) is never written this way: it is comm
 answer.
 
 A crash of the process loses at most the last ``interval`` seconds of these rows; a clean
-shutdown flushes them (``atexit``). The three statements are compiled once and run with
-``executemany`` on the flushing thread's own connection (:class:`~hotline.fastsql.BatchWrite`):
-through SQLAlchemy's ``Connection`` a flush cost about as much CPU as the webhook's own reads.
+shutdown flushes them (``atexit``). The three statements are compiled once and run on the flushing
+thread's own connection (:class:`~hotline.fastsql.BatchWrite`: ``COPY`` on PostgreSQL, one
+``executemany`` on SQLite): through SQLAlchemy's ``Connection`` a flush cost about as much CPU as
+the webhook's own reads.
 """
 
 import logging
