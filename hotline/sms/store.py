@@ -20,7 +20,6 @@ from hotline.sms.models import SmsConversation
 from hotline.fastsql import FastRead, FastWrite
 from hotline.timeutil import utcnow
 from hotline.upsert import insert_for
-from hotline.voice.models import CallerPreference
 
 #: Open callback requests a STOP withdraws; one being dialled is left to finish.
 CANCELLED_BY_STOP = (CallbackRequest.PENDING, CallbackRequest.SCHEDULED)
@@ -78,14 +77,6 @@ def _opt_out_delete(engine: Engine):
     return delete(SmsOptOut).where(SmsOptOut.number == bindparam("number", type_=String))
 
 
-def _language_upsert(engine: Engine):
-    values = {"number": bindparam("number", type_=String), "language": bindparam("language", type_=String),
-              "updated_at": bindparam("now", type_=DateTime)}
-    statement = insert_for(CallerPreference, engine).values(values)
-    return statement.on_conflict_do_update(index_elements=["number"], set_={
-        "language": statement.excluded.language, "updated_at": statement.excluded.updated_at})
-
-
 class Promises:
     """The writes a reply tells the person about, committed before the reply is sent.
 
@@ -96,7 +87,6 @@ class Promises:
     def __init__(self):
         self._opt_out = FastWrite(_opt_out_insert, _callbacks_withdrawn)
         self._opt_in = FastWrite(_opt_out_delete)
-        self._language = FastWrite(_language_upsert)
 
     def opt_out(self, number: str) -> bool:
         """Record the opt-out and withdraw open callback requests; returns whether one was withdrawn."""
@@ -110,5 +100,4 @@ class Promises:
 
     def save_language(self, number: str, language: str) -> None:
         """Remember the language for the number: the voice menus read the same row."""
-        self._language.run(db.engine, {"number": number, "language": language, "now": utcnow()})
-        current_app.extensions["caller_languages"].remember(number, language)
+        current_app.extensions["caller_languages"].save(db.engine, number, language)

@@ -11,8 +11,9 @@ them all, the way it holds the flows and the directory:
   every ``RELOAD_SECONDS`` by a thread of its own, which also forgets deleted rows;
 - in between, every ``refresh_seconds``, the rows changed since the newest one seen, looking
   ``MARGIN`` further back for a transaction that committed after a later one;
-- a language chosen in this process is known at once (:meth:`CallerLanguages.remember`); one
-  chosen in another process, within ``refresh_seconds`` (a second): nobody calls back that fast.
+- a language chosen in this process (:meth:`CallerLanguages.save`, on a call's language menu or by
+  texting TIL) is committed and known here at once; one chosen in another process, within
+  ``refresh_seconds`` (a second): nobody calls back that fast.
 
 With ``refresh_seconds`` 0 every lookup looks for changes first: a read per call, as before (the
 tests run that way, so rows they write are seen at once). Memory: about 150 bytes a number, 15 MB
@@ -25,9 +26,12 @@ import threading
 import time
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, String, bindparam, func, select
 from sqlalchemy.engine import Engine
 
+from hotline.fastsql import FastWrite
+from hotline.timeutil import utcnow
+from hotline.upsert import insert_for
 from hotline.voice.models import CallerPreference
 
 log = logging.getLogger(__name__)
@@ -46,6 +50,7 @@ class CallerLanguages:
         self._checked_at = -math.inf  # ... of the last look for changes
         self._lock = threading.Lock()  # one look at a time (flask run serves with threads)
         self._reloading = False
+        self._save = FastWrite(_upsert)
 
     def get(self, engine: Engine, number: str) -> str | None:
         """The language ``number`` chose, or None (never chose, or chose within the last refresh in
@@ -55,6 +60,12 @@ class CallerLanguages:
                 if time.monotonic() - self._checked_at >= self.refresh_seconds:  # no other thread did meanwhile
                     self._look(engine)
         return self._languages.get(number)
+
+    def save(self, engine: Engine, number: str, language: str) -> None:
+        """``number`` chose ``language``: committed before the caller is told (one upsert, on a
+        connection this thread keeps), and known in this process at once."""
+        self._save.run(engine, {"number": number, "language": language, "now": utcnow()})
+        self.remember(number, language)
 
     def remember(self, number: str, language: str) -> None:
         """A language this process has just committed for ``number``."""
@@ -115,3 +126,12 @@ class CallerLanguages:
             newest = connection.execute(select(func.max(table.c.updated_at))).scalar()
             rows = connection.exec_driver_sql(f"SELECT number, language FROM {table.name}").fetchall()
         return dict(rows), newest
+
+
+def _upsert(engine: Engine):
+    """The number's language, whether it chose one before or not."""
+    values = {"number": bindparam("number", type_=String), "language": bindparam("language", type_=String),
+              "updated_at": bindparam("now", type_=DateTime)}
+    statement = insert_for(CallerPreference, engine).values(values)
+    return statement.on_conflict_do_update(index_elements=["number"], set_={
+        "language": statement.excluded.language, "updated_at": statement.excluded.updated_at})

@@ -8,7 +8,7 @@ from flask import current_app
 from hotline.extensions import db
 from hotline.timeutil import utcnow
 from hotline.upsert import insert_for
-from hotline.voice.models import Call, CallerPreference, Voicemail
+from hotline.voice.models import Call, Voicemail
 
 
 def saved_language(caller: str | None) -> str | None:
@@ -20,13 +20,8 @@ def saved_language(caller: str | None) -> str | None:
 
 def save_language(caller: str | None, lang: str) -> None:
     """Remember ``lang`` for the number: the next call starts in it."""
-    if caller is None:
-        return
-    statement = insert_for(CallerPreference).values(number=caller, language=lang, updated_at=utcnow())
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["number"], set_={"language": lang, "updated_at": utcnow()}))
-    db.session.commit()
-    current_app.extensions["caller_languages"].remember(caller, lang)
+    if caller is not None:
+        current_app.extensions["caller_languages"].save(db.engine, caller, lang)
 
 
 def update_call_status(sid: str, status: str, duration: int | None, caller: str | None = None) -> None:
