@@ -21,12 +21,16 @@ def call_command(caller, to, digits, dial_status):
     inputs = [d.strip() for d in digits.split(",") if d.strip()]
     # a CallSid of its own, as Twilio gives every call: the log keeps each simulated call apart
     simulator = CallSimulator(current_app, caller=caller, to=to, sid="CA" + uuid.uuid4().hex, dial_status=dial_status)
-    for turn in simulator.run(inputs):
+    turns = simulator.run(inputs)
+    for turn in turns:
         click.secho(f"[{turn.node or 'end'}]  {' '.join(turn.verbs)}", fg="cyan")
         for line in turn.said:
             click.echo(f"  {line}")
         if turn.input is not None:
             click.secho(f"  > {'(silence)' if turn.input == '-' else turn.input}", fg="yellow")
+    # the keys ran out, or the hotline hung up: the call ends, and Twilio says so
+    seconds = simulator.hang_up(turns)
+    click.secho(f"[call over after about {seconds} s: {simulator.sid}]", fg="cyan")
     current_app.extensions["voice"].events.flush()
     for message in sent_during(simulator.sid):
         click.secho(f"SMS to {message.caller} ({message.segments} segment{'s' if message.segments != 1 else ''}, "

@@ -2,8 +2,11 @@
 
 Each request is signed like Twilio's; ``<Gather>`` takes the next input (a key, or silence), a
 silence follows the ``<Redirect>`` after it, ``<Dial>`` and ``<Record>`` report back to their
-action URL as Twilio does. Used by ``flask simulate call`` and by the golden transcript tests.
+action URL as Twilio does, and :meth:`CallSimulator.hang_up` posts the status callback Twilio
+posts when a call ends. Used by ``flask simulate call`` and by the golden transcript tests.
 """
+
+import math
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -13,6 +16,8 @@ from twilio.request_validator import RequestValidator
 
 SILENCE = "-"  # an input that presses nothing
 MAX_TURNS = 60
+WORDS_PER_SECOND = 2.5  # speech at 150 words a minute: how long a simulated call would have lasted
+GATHER_TIMEOUT = 5  # Twilio's default, when a <Gather> names none
 
 
 @dataclass
@@ -25,6 +30,14 @@ class Turn:
     verbs: list[str] = field(default_factory=list)  # top-level verbs: Gather, Redirect, Dial, Record, Hangup
     input: str | None = None  # the key pressed after it, SILENCE, or None at the end
     node: str = ""  # the node that is waiting: its <Gather>/<Dial>/<Record> action ("" after a hangup)
+    timeout: int = 0  # the seconds its <Gather> waits for a key
+
+    def seconds(self) -> float:
+        """About how long this turn takes on a phone: its words spoken, then the key or the wait."""
+        words = sum(len(line.split("]", 1)[-1].split()) if line.startswith("[audio ") else len(line.split())
+                    for line in self.said)
+        waited = self.timeout if self.input == SILENCE else 1 if self.input is not None else 0
+        return words / WORDS_PER_SECOND + waited
 
 
 def node_of(url: str | None) -> str:
@@ -46,10 +59,7 @@ class CallSimulator:
         self.audio = voice.audio if voice is not None else None
 
     def post(self, url: str, **extra) -> ET.Element:
-        params = {"CallSid": self.sid, "From": self.caller, "To": self.to, "AccountSid": "AC" + "1" * 32,
-                  "CallStatus": "in-progress", "Direction": "inbound", **extra}
-        signature = self.validator.compute_signature(self.base + url, params)
-        response = self.client.post(url, data=params, headers={"X-Twilio-Signature": signature})
+        response = self._signed(url, {"CallStatus": "in-progress", **extra})
         if response.status_code != 200 or response.mimetype != "text/xml":
             raise AssertionError(f"{url} answered {response.status_code} {response.mimetype}")
         return ET.fromstring(response.data)
@@ -65,6 +75,22 @@ class CallSimulator:
             url, extra = self._next(doc, turn, pending)
         return turns
 
+    def hang_up(self, turns: list[Turn]) -> int:
+        """The call is over (the caller hung up, or was hung up on): Twilio's status callback,
+        ``completed``, with the length the call would have had on a phone (an estimate: its words at
+        150 a minute, a second a key, each silence its ``<Gather>``'s wait). Returns that length."""
+        seconds = max(1, math.ceil(sum(turn.seconds() for turn in turns)))
+        response = self._signed("/twilio/voice/status", {"CallStatus": "completed", "CallDuration": str(seconds)})
+        if response.status_code != 204:
+            raise AssertionError(f"/twilio/voice/status answered {response.status_code}")
+        return seconds
+
+    def _signed(self, url: str, extra: dict):
+        params = {"CallSid": self.sid, "From": self.caller, "To": self.to, "AccountSid": "AC" + "1" * 32,
+                  "Direction": "inbound", **extra}
+        signature = self.validator.compute_signature(self.base + url, params)
+        return self.client.post(url, data=params, headers={"X-Twilio-Signature": signature})
+
     def _next(self, doc: ET.Element, turn: Turn, pending: list[str]):
         """Record what the document says, then do what Twilio would do next."""
         texts = self._audio_texts()
@@ -79,6 +105,8 @@ class CallSimulator:
                     turn.said.append(f"[audio {name}] {texts[name]}" if texts.get(name) else f"[audio {name}]")
             if verb.tag in ("Gather", "Dial", "Record") and not turn.node:
                 turn.node = node_of(verb.get("action"))
+            if verb.tag == "Gather":
+                turn.timeout = int(verb.get("timeout") or GATHER_TIMEOUT)
         for verb in doc:
             if verb.tag == "Gather":
                 if not pending:

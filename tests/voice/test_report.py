@@ -2,6 +2,7 @@
 read back from what real calls (through the signed webhooks) left in the log; and what
 ``flask simulate call`` leaves there."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -101,6 +102,22 @@ def test_simulated_calls_each_get_their_own_call_sid(app, runner):
         assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.query(Call).filter(Call.caller == "+996700100009").count() == 2
+
+
+def test_a_simulated_call_ends_with_twilios_status_callback(app, runner):
+    """The keys run out (the caller hangs up): the call is stored completed, with the length it
+    would have had, so the reports count it as over at once."""
+    result = runner.invoke(args=["simulate", "call", "--from", "+996700100010", "--digits", "1,-,3"])
+    assert result.exit_code == 0, result.output
+    seconds = int(re.search(r"\[call over after about (\d+) s: (CA\w+)\]", result.output).group(1))
+    with app.app_context():
+        call = db.session.query(Call).filter(Call.caller == "+996700100010").one()
+        assert (call.status, call.duration_seconds, call.direction) == ("completed", seconds, "inbound")
+        assert call.ended_at is not None and call.language == "ky"
+    # three menus spoken (language choice, welcome and main menu, legal aid), a key, a silence, a key
+    assert 20 < seconds < 200
+    calls = runner.invoke(args=["report", "calls", "--number", "+996700100010"]).output
+    assert f"completed, {seconds} s" in calls
 
 
 def test_simulate_call_prints_the_sms_the_call_asked_for(app, runner):
