@@ -8,6 +8,8 @@ For measuring only, never a way to run the hotline. gunicorn loads these instead
 - ``taken_apart:sms('no-database')`` (``bench/webhooks_sms.py --app no-database``): the whole SMS
   answer, but the conversation is never read (every message finds a number never seen) and the
   log is never written (what the reply promises still is);
+- ``taken_apart:sms('no-read')`` (``bench/webhooks_sms.py --app no-read``): as the real app, log and
+  all, but the conversation is never read (every message finds a number never seen);
 - ``taken_apart:sms('signature')`` (``--app signature``): ``/twilio/sms`` answers the bare
   endpoint's constant reply after the signature check alone, what every Twilio webhook pays
   before doing anything.
@@ -70,6 +72,8 @@ def sms(variant: str):
     elif variant == "no-database":
         engine = app.extensions["sms"]
         engine.reader, engine.log = _NeverSeen(), _NoRecords()
+    elif variant == "no-read":
+        app.extensions["sms"].reader = _NeverSeen()
     else:
         raise ValueError(f"unknown variant {variant!r}")
     return app

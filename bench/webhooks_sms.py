@@ -1,6 +1,6 @@
 """The SMS webhook under load, against a bare endpoint returning constant TwiML, in the same run.
 
-Run by hand: ``.venv/bin/python bench/webhooks_sms.py [--seconds 10] [--rounds 2] [--databases sqlite,postgresql] [--app real|no-database|signature]``.
+Run by hand: ``.venv/bin/python bench/webhooks_sms.py [--seconds 10] [--rounds 2] [--databases sqlite,postgresql] [--app real|no-database|no-read|signature]``.
 
 For each database (SQLite in a temporary file; PostgreSQL in the database ``bench_sms``, or the
 one ``BENCH_POSTGRES_URL`` names, dropped, created again and migrated) it starts
@@ -248,7 +248,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--app", choices=["real", "no-database", "signature"], default="real",
+    parser.add_argument("--app", choices=["real", "no-database", "no-read", "signature"], default="real",
                         help="the real app, or with part of its work taken out, for measuring only (bench/taken_apart.py)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
