@@ -86,6 +86,11 @@ class SmsLog:
             return len(entries)
 
 
+#: The statements of a flush, by their place in the :class:`~hotline.fastsql.BatchWrite`. The
+#: replies go in one of two ways: linked by MessageSid (SQLite), or by the ids PostgreSQL returned.
+INBOUND, REPLIES_BY_SID, REPLIES_BY_ID, CONVERSATION_UPSERT = range(4)
+
+
 class Writer:
     """The statements of a flush (see :class:`~hotline.fastsql.BatchWrite`)."""
 
@@ -101,20 +106,22 @@ class Writer:
         # sorted: two processes flushing at once lock the conversation rows in the same order
         updates = sorted(merge([e.update for e in entries if e.update is not None]), key=lambda u: u.number)
         with self.batches.transaction(engine) as batch:
-            inserted = batch.write(0, [e.inbound for e in entries])
+            inserted = batch.write(INBOUND, [e.inbound for e in entries])
             if engine.dialect.name == "postgresql":  # the new messages' ids came back: replies by COPY
                 ids = {sid: id_ for id_, sid in inserted}
-                batch.write(2, [dict(e.outbound, reply_to_id=ids[e.inbound["external_id"]]) for e in entries
-                                if e.outbound and e.inbound["external_id"] in ids])
+                batch.write(REPLIES_BY_ID, [dict(e.outbound, reply_to_id=ids[e.inbound["external_id"]])
+                                            for e in entries if e.outbound and e.inbound["external_id"] in ids])
             else:
-                batch.write(1, [dict(e.outbound, reply_to_sid=e.inbound["external_id"]) for e in entries if e.outbound])
-            batch.write(3, [u.row() for u in updates])
+                batch.write(REPLIES_BY_SID, [dict(e.outbound, reply_to_sid=e.inbound["external_id"])
+                                             for e in entries if e.outbound])
+            batch.write(CONVERSATION_UPSERT, [u.row() for u in updates])
 
 
 def _inbound_insert(engine: Engine) -> Rows:
     """The incoming messages, each once (``ON CONFLICT`` on the MessageSid). On PostgreSQL the rows
     inserted come back (``RETURNING``): a message already in the log (a retry) gets no second reply."""
-    return Rows(MESSAGES, MESSAGE_COLUMNS, lambda statement: statement.on_conflict_do_nothing(index_elements=["external_id"]),
+    return Rows(MESSAGES, MESSAGE_COLUMNS,
+                lambda statement: statement.on_conflict_do_nothing(index_elements=["external_id"]),
                 returning=("id", "external_id"))
 
 
@@ -124,8 +131,8 @@ def _reply_rows(engine: Engine) -> Rows:
 
 
 def _reply_insert(engine: Engine):
-    """SQLite: ``INSERT … SELECT``: a reply row linked to its message by MessageSid, unless it has one already
-    (the same message retried, answered by two processes before either flushed)."""
+    """SQLite: ``INSERT … SELECT``, a reply row linked to its message by MessageSid, unless it has one
+    already (the same message retried, answered by two processes before either flushed)."""
     message, earlier = MESSAGES.alias("message"), MESSAGES.alias("earlier")
     columns = [c for c in MESSAGE_COLUMNS if c != "reply_to_id"]
     answered = select(earlier.c.id).where(earlier.c.caller == message.c.caller, earlier.c.reply_to_id == message.c.id)
