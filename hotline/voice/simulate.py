@@ -7,7 +7,6 @@ posts when a call ends. Used by ``flask simulate call`` and by the golden transc
 """
 
 import math
-
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -31,13 +30,12 @@ class Turn:
     input: str | None = None  # the key pressed after it, SILENCE, or None at the end
     node: str = ""  # the node that is waiting: its <Gather>/<Dial>/<Record> action ("" after a hangup)
     timeout: int = 0  # the seconds its <Gather> waits for a key
+    words: int = 0  # the words spoken (of <Say>, and of the files <Play> plays, where known)
 
     def seconds(self) -> float:
         """About how long this turn takes on a phone: its words spoken, then the key or the wait."""
-        words = sum(len(line.split("]", 1)[-1].split()) if line.startswith("[audio ") else len(line.split())
-                    for line in self.said)
         waited = self.timeout if self.input == SILENCE else 1 if self.input is not None else 0
-        return words / WORDS_PER_SECOND + waited
+        return self.words / WORDS_PER_SECOND + waited
 
 
 def node_of(url: str | None) -> str:
@@ -99,10 +97,12 @@ class CallSimulator:
             for element in [verb] if verb.tag in ("Say", "Play") else list(verb):
                 if element.tag == "Say":
                     turn.said.append(element.text or "")
+                    turn.words += len((element.text or "").split())
                 elif element.tag == "Play":
                     name = (element.text or "").rsplit("/", 1)[-1]
                     turn.played.append(name)
                     turn.said.append(f"[audio {name}] {texts[name]}" if texts.get(name) else f"[audio {name}]")
+                    turn.words += len((texts.get(name) or "").split())
             if verb.tag in ("Gather", "Dial", "Record") and not turn.node:
                 turn.node = node_of(verb.get("action"))
             if verb.tag == "Gather":
