@@ -59,6 +59,7 @@ class SmsChecks:
         self.rules = link_rules(rules, commands)
         self.commands, self.texts, self.renderer = commands, texts, renderer
         self.directory, self.formatter = directory, formatter
+        self._footers: dict[tuple[str, str], tuple[object, str | None]] = {}
 
     def rule_for(self, command: str | None) -> Rule | None:
         return self.rules.get(command) if command else None
@@ -69,6 +70,16 @@ class SmsChecks:
         social office of your district": page 1 then also gives the ministry's number)."""
         if command.code not in self.rules:
             return None
+        # the same for every message until the directory changes: kept per command and language
+        version = self.directory.version()
+        cached = self._footers.get((command.code, lang))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        footer = self._footer(command, lang)
+        self._footers[(command.code, lang)] = (version, footer)
+        return footer
+
+    def _footer(self, command: Command, lang: str) -> str | None:
         form = self.texts.get(lang, "check_form", form=check_form(command, lang))
         contact = self.contact(command, self.rules[command.code], lang)
         return f"{contact}\n{form}" if contact else form

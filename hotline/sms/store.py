@@ -31,8 +31,11 @@ def conversation_query() -> Select:
     me = select(bindparam("number", type_=String).label("number")).subquery("me")
     conversation = SmsConversation.__table__
     logged = select(SmsMessage.id).where(SmsMessage.external_id == bindparam("sid", type_=String))
+    # the columns a Conversation holds: not the number (asked for) nor updated_at, whose values
+    # would only be converted (a date parsed, on SQLite) to be thrown away
+    read = [column for column in conversation.columns if column.key not in ("number", "updated_at")]
     return (
-        select(conversation, logged.scalar_subquery().label("logged_id"))
+        select(*read, logged.scalar_subquery().label("logged_id"))
         .select_from(me)
         .outerjoin(conversation, conversation.c.number == me.c.number)
     )

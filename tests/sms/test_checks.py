@@ -77,6 +77,22 @@ def test_page_one_of_komok_gives_a_number_to_call_in_either_alphabet(app):
     assert all(count_segments(reply).segments <= 2 for reply in (latin, cyrillic))
 
 
+def test_page_one_follows_an_edit_of_the_office_it_names(app):
+    """Page 1's footer is kept per command and language; an operator's edit of the ministry
+    (here its short name) reaches the next message, as every directory answer does."""
+    from hotline.directory.models import Office
+
+    before = replies(app, "+996555100012", ["komok"])[0]
+    assert "Emgek jana sotsialdyk önüktürüü ministrligi: +996312454062" in before
+    with app.app_context():
+        ministry = db.session.scalar(db.select(Office).where(Office.code == "mlsd"))
+        ministry.short_ky, ministry.updated_at = "Emgek ministrligi", utcnow() + dt.timedelta(seconds=1)
+        db.session.commit()
+    after = replies(app, "+996555100013", ["komok"])[0]
+    assert "Emgek ministrligi: +996312454062" in after
+    assert "önüktürüü ministrligi" not in after
+
+
 @pytest.mark.parametrize("income, status", [
     (4995, "alyshyñyz mümkün"),  # 999 som per member: below the guaranteed minimum income of 1000
     (5000, "tuura kelbeyt"),  # 1000 per member is not below 1000
