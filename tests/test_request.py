@@ -19,6 +19,10 @@ BODIES = [
     b"Body=%ZZbroken%2",  # not an escape: kept as typed
     b"Body=%FF%FE",  # not UTF-8
     urlencode({"Body": "Ө ү ң ё — 😀", "MessageSid": "SM" + "0" * 32}).encode(),
+    # escaped separators: "a&b=c" as a value, "x=y" as a name (one by field, not the body whole)
+    b"Body=a%26b%3Dc&x%3dy=1&From=%2B996555123456",
+    b"a=%D0&b=%B1",  # half a letter on either side of a separator
+    b"a=%&41=x&c=%2",  # a "%" without two hex digits, before a separator and at the end
 ]
 
 

@@ -82,15 +82,24 @@ def test_page_one_follows_an_edit_of_the_office_it_names(app):
     (here its short name) reaches the next message, as every directory answer does."""
     from hotline.directory.models import Office
 
+    def edit(short_ky, updated_at):
+        with app.app_context():
+            ministry = db.session.scalar(db.select(Office).where(Office.code == "mlsd"))
+            was = ministry.short_ky, ministry.updated_at
+            ministry.short_ky, ministry.updated_at = short_ky, updated_at
+            db.session.commit()
+            return was
+
     before = replies(app, "+996555100012", ["komok"])[0]
     assert "Emgek jana sotsialdyk önüktürüü ministrligi: +996312454062" in before
-    with app.app_context():
-        ministry = db.session.scalar(db.select(Office).where(Office.code == "mlsd"))
-        ministry.short_ky, ministry.updated_at = "Emgek ministrligi", utcnow() + dt.timedelta(seconds=1)
-        db.session.commit()
-    after = replies(app, "+996555100013", ["komok"])[0]
+    was = edit("Эмгек министрлиги", utcnow() + dt.timedelta(seconds=1))
+    try:
+        after = replies(app, "+996555100013", ["komok"])[0]
+    finally:  # the directory is the whole session's
+        edit(*was)
     assert "Emgek ministrligi: +996312454062" in after
     assert "önüktürüü ministrligi" not in after
+    assert replies(app, "+996555100014", ["komok"])[0] == before
 
 
 @pytest.mark.parametrize("income, status", [
