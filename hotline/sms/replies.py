@@ -48,6 +48,7 @@ class Replies:
         self.promises = store.Promises()
         # the numbered list: what people ask about, then CHAL and TIL (MENU, STOP, START are words)
         self.numbered = [c for c in commands.menu() if c.action not in ("menu", "opt_out", "opt_in")][:9]
+        self._command_lists: dict[tuple[str, str, str, bool], Reply] = {}
 
     def answer(self, parsed: ParsedMessage, ctx: Context) -> Reply:
         """The reply to ``parsed`` (not capped: the caller checked the flood cap)."""
@@ -169,8 +170,16 @@ class Replies:
         return Reply(self.renderer.render([wrong, again], ctx.script), menu, command=menu.command)
 
     def command_list(self, ctx: Context, lead: str, unmatched: bool = False) -> Reply:
-        """The numbered commands, with labels when they fit, else shorter."""
-        lang, latin = ctx.lang, ctx.script == "latin"
+        """The numbered commands, with labels when they fit, else shorter: the same few replies
+        (language, alphabet, lead), made once each."""
+        key = (ctx.lang, ctx.script, lead, unmatched)
+        reply = self._command_lists.get(key)
+        if reply is None:
+            reply = self._command_lists[key] = self._command_list(ctx.lang, ctx.script, lead, unmatched)
+        return reply
+
+    def _command_list(self, lang: str, script: str, lead: str, unmatched: bool) -> Reply:
+        latin = script == "latin"
         keyword = lambda c: c.keyword if latin else c.keyword_cyrillic  # noqa: E731
         label = lambda c: c.label_ru if lang == "ru" else c.label_ky  # noqa: E731
         short = lambda c: label(c).split(",")[0]  # noqa: E731
@@ -184,7 +193,7 @@ class Replies:
             [f"{i} {short(c) if lang == 'ru' else keyword(c)}" for i, c in enumerate(self.numbered, 1)],
         ]
         for items in candidates:
-            sms = self.renderer.render([lead_text] + items, ctx.script)
+            sms = self.renderer.render([lead_text] + items, script)
             if not sms.dropped and not sms.truncated:
                 break
         return Reply(sms, Menu("commands"), unmatched=unmatched)
