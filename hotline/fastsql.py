@@ -24,7 +24,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Column, DateTime, MetaData, Table, event, select
+from sqlalchemy import JSON, Column, DateTime, MetaData, Table, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ClauseElement
 
@@ -70,6 +70,21 @@ def _remembered(process, value):
     return process(value)
 
 
+def bind_processor(type_, dialect):
+    """The column type's bind processor for ``dialect`` (None: values go in as they are), made
+    cheaper where the log writes many alike values: dates remembered (:func:`_remembered`), and a
+    JSON column's None (most conversations have no open check) serialised once, not per row."""
+    process = type_._cached_bind_processor(dialect)
+    if process is None:
+        return None
+    if isinstance(type_, DateTime):
+        return functools.partial(_remembered, process)
+    if isinstance(type_, JSON):
+        none = process(None)
+        return lambda value: none if value is None else process(value)
+    return process
+
+
 def compile_for(statement: ClauseElement, engine: Engine, column_keys: Sequence[str] | None = None) -> Compiled:
     """Compile ``statement`` for ``engine``'s dialect (``column_keys``: the columns an INSERT sets)."""
     dialect = engine.dialect
@@ -79,10 +94,7 @@ def compile_for(statement: ClauseElement, engine: Engine, column_keys: Sequence[
     fixed = {name: bind.value for name, bind in by_name.items() if not bind.required and bind.value is not None}
     processors = []
     for position, name in enumerate(names):
-        bind_type = by_name[name].type
-        process = bind_type._cached_bind_processor(dialect)
-        if process is not None and isinstance(bind_type, DateTime):
-            process = functools.partial(_remembered, process)
+        process = bind_processor(by_name[name].type, dialect)
         if process is not None:
             processors.append((position, process))
     columns = list(getattr(statement, "exported_columns", ()))  # a SELECT's, or what RETURNING returns
@@ -442,7 +454,7 @@ class _Copy:
 
         dialect = engine.dialect
         table, names = rows.table, rows.columns
-        processors = tuple(table.c[name].type._cached_bind_processor(dialect) for name in names)
+        processors = tuple(bind_processor(table.c[name].type, dialect) for name in names)
         quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
         if rows.conflict is None and not rows.returning:
             return cls(f"COPY {table.name} ({quoted}) FROM STDIN", names, processors)
