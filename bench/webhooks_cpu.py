@@ -150,7 +150,7 @@ def under_callgrind(arguments: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--requests", type=int, help="default 20,000 (2,000 more than the warm-up with --instructions)")
+    parser.add_argument("--requests", type=int, help="default 20,000; with --instructions 3,000, the first 1,000 to warm up")
     parser.add_argument("--scenarios", default="voice incoming,voice step,sms", help="comma-separated")
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind, not CPU time")
     args = parser.parse_args()
