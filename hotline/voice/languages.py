@@ -65,10 +65,6 @@ class CallerLanguages:
         """``number`` chose ``language``: committed before the caller is told (one upsert, on a
         connection this thread keeps), and known in this process at once."""
         self._save.run(engine, {"number": number, "language": language, "now": utcnow()})
-        self.remember(number, language)
-
-    def remember(self, number: str, language: str) -> None:
-        """A language this process has just committed for ``number``."""
         self._languages[number] = language
 
     def refresh(self, engine: Engine, whole: bool = False) -> None:
