@@ -339,14 +339,16 @@ def _check_source(document, lines: str, fail) -> None:
     """The document must be one of the seeds, and the lines inside it (when the seeds are at hand)."""
     if not isinstance(document, str) or not re.match(r"^\d{3}_[0-9a-f]+\.txt$", document):
         fail("document", f"{document!r} is not a seed file name like 000_a6471b656ce57fa1.txt")
+    first, _, last = lines.partition("-")
+    if not 1 <= int(first) <= int(last or first):
+        fail("lines", f"{lines} is not a range of lines (from 1, first to last)")
     seed = SEEDS_DIR / document
     if not SEEDS_DIR.is_dir():
-        return  # a checkout without ../shared: the names are still checked above
+        return  # a checkout without ../shared: the name and the range are still checked above
     if not seed.is_file():
         fail("document", f"{document} is not in {SEEDS_DIR}")
-    first, _, last = lines.partition("-")
     count = _line_count(seed)
-    if int(first) < 1 or int(last or first) > count or int(last or first) < int(first):
+    if int(last or first) > count:
         fail("lines", f"{lines} is outside {document} (1-{count})")
 
 

@@ -85,16 +85,20 @@ def citation(raw: dict, field: str, document: str, valid_as_of) -> Citation:
     document = raw.get("document", document)
     if not isinstance(document, str) or not DOCUMENT.match(document):
         raise SchemaError(_join(field, "document"), f"{document!r} is not a seed file name like 000_a6471b656ce57fa1.txt")
+    parts = [part.strip() for part in lines.split(",")]
+    for part in parts:
+        first, _, last = part.partition("-")
+        if not 1 <= int(first) <= int(last or first):
+            raise SchemaError(_join(field, "lines"), f"{part} is not a range of lines (from 1, first to last)")
     seed = SEEDS_DIR / document
-    if SEEDS_DIR.is_dir():  # a checkout without ../shared still checks the names above
+    if SEEDS_DIR.is_dir():  # a checkout without ../shared checks the names and ranges above, not the file
         if not seed.is_file():
             raise SchemaError(_join(field, "document"), f"{document} is not in {SEEDS_DIR}")
         count = _line_count(seed)
-        for part in lines.split(","):
-            first, _, last = part.strip().partition("-")
-            if not 1 <= int(first) <= int(last or first) <= count:
-                raise SchemaError(_join(field, "lines"), f"{part.strip()} is outside {document} (1-{count})")
-    return Citation(document, ", ".join(p.strip() for p in lines.split(",")), valid_as_of)
+        for part in parts:
+            if int(part.rpartition("-")[2]) > count:
+                raise SchemaError(_join(field, "lines"), f"{part} is outside {document} (1-{count})")
+    return Citation(document, ", ".join(parts), valid_as_of)
 
 
 def question(raw, field: str) -> Question:

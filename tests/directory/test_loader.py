@@ -50,6 +50,8 @@ KARA_SUU = '    lines: 3418-3419\n'
     pytest.param("offices/legal_aid.yaml", KARA_SUU, "    lines: 99999\n",
                  r"\(legal-aid-kara-suu\), field 'lines': 99999 is outside 000_a6471b656ce57fa1.txt",
                  marks=pytest.mark.skipif(not SEEDS_DIR.is_dir(), reason="../shared/seeds is not beside the checkout")),
+    ("offices/legal_aid.yaml", KARA_SUU, "    lines: 3419-3418\n",
+     r"\(legal-aid-kara-suu\), field 'lines': 3419-3418 is not a range of lines"),
     ("offices/legal_aid.yaml", KARA_SUU, KARA_SUU + "    verified: false\n",
      r"\(legal-aid-kara-suu\), field 'unverified_reason': missing"),
     ("offices/legal_aid.yaml", KARA_SUU, KARA_SUU + "    phone: 111\n",
