@@ -3,7 +3,6 @@
 from flask import Flask
 
 from hotline.config import VAR, settings_from_env
-from hotline.request import HotlineRequest
 from hotline.sessions import BrowserSessionInterface
 
 
@@ -14,7 +13,6 @@ class ConfigurationError(RuntimeError):
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: settings from the environment (or ``test_config``), extensions, blueprints."""
     app = Flask(__name__)
-    app.request_class = HotlineRequest
     app.session_interface = BrowserSessionInterface()
     app.config.from_mapping(settings_from_env())
     if test_config:

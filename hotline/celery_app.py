@@ -1,13 +1,17 @@
 """Celery bound to the Flask app: every task runs inside the app context.
 
-The pattern is Flask's own (``examples/celery``). Web code never imports a task module; it commits
-its row, then enqueues by task name with :func:`enqueue`.
+The pattern is Flask's own (``examples/celery``). Web code never imports a task module: it writes
+its row and asks for the task by name with :func:`enqueue_after_commit`; the task is sent when
+``db.session`` commits (and forgotten if it rolls back), so a worker never looks for a row that is
+not there yet, and work is never sent for something that was not kept.
 """
 
 import logging
 
 from celery import Celery, Task
 from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -40,3 +44,22 @@ def enqueue(task_name: str, *args, **options) -> bool:
         log.warning("broker unreachable; %s%r left for the sweeper", task_name, args, exc_info=True)
         return False
     return True
+
+
+AFTER_COMMIT = "hotline.enqueue_after_commit"
+
+
+def enqueue_after_commit(session: Session, task_name: str, *args, **options) -> None:
+    """Send ``task_name`` once ``session``'s transaction has committed (never if it rolls back)."""
+    session.info.setdefault(AFTER_COMMIT, []).append((task_name, args, options))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_committed(session: Session) -> None:
+    for task_name, args, options in session.info.pop(AFTER_COMMIT, ()):
+        enqueue(task_name, *args, **options)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT, None)

@@ -55,6 +55,10 @@ def settings_from_env(environ=os.environ) -> dict:
     values = {name: environ.get(name) or default for name, default in DEFAULTS.items()}
     return {
         "SECRET_KEY": values["SECRET_KEY"],
+        # werkzeug's limits: a Twilio form is a few hundred bytes (an SMS of 1,600 Cyrillic letters,
+        # percent-encoded, under 10 KB); past these a request is answered 413 before it is parsed
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(values["DATABASE_URL"]),
         "CELERY": {
             "broker_url": values["CELERY_BROKER_URL"],
@@ -92,8 +96,6 @@ def settings_from_env(environ=os.environ) -> dict:
         "TWILIO_CALLS_PER_SECOND": float(values["TWILIO_CALLS_PER_SECOND"]),
         "TWILIO_CALLER_ID": values["TWILIO_CALLER_ID"],
         "DIRECTORY_CACHE_SECONDS": 2.0,
-        "CALL_EVENT_FLUSH_SECONDS": 0.05,
-        "CALLER_LANGUAGES_SECONDS": 1.0,  # how stale another process's language choice may be here
     }
 
 

@@ -31,7 +31,6 @@ def call_command(caller, to, digits, dial_status):
     # the keys ran out, or the hotline hung up: the call ends, and Twilio says so
     seconds = simulator.hang_up(turns)
     click.secho(f"[call over after about {seconds} s: {simulator.sid}]", fg="cyan")
-    current_app.extensions["voice"].events.flush()
     for message in sent_during(simulator.sid):
         click.secho(f"SMS to {message.caller} ({message.segments} segment{'s' if message.segments != 1 else ''}, "
                     f"{message.encoding}, {message.status}):", fg="cyan")

@@ -91,7 +91,6 @@ def make_app(database_url: str, broker_url: str, **overrides):
     config = {
         "AUDIO_DIR": NO_AUDIO,  # nothing rendered: every prompt is <Say>, unless a test builds audio
         "DIRECTORY_CACHE_SECONDS": 0,
-        "CALLER_LANGUAGES_SECONDS": 0,  # every call looks for changes first: rows a test writes are seen
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
@@ -106,15 +105,8 @@ def make_app(database_url: str, broker_url: str, **overrides):
 
 
 def dispose(app) -> None:
-    """Close the app's pooled connections (PostgreSQL warns about connections left open).
-
-    The write-behind buffers are flushed first: a flush after the dispose would open a connection
-    in the engine's new pool, which nothing closes (a ResourceWarning in a later test)."""
+    """Close the app's pooled connections (PostgreSQL warns about connections left open)."""
     with app.app_context():
-        for name, buffer in (("voice", "events"), ("sms", "log")):
-            feature = app.extensions.get(name)
-            if feature is not None:
-                getattr(feature, buffer).flush()
         db.session.remove()
         db.engine.dispose()
 
@@ -148,8 +140,6 @@ def _empty_activity_tables(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
-    app.extensions["voice"].events.flush()
-    app.extensions["caller_languages"].forget_all()  # the rows it holds are deleted below
     with app.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):

@@ -11,7 +11,6 @@ from flask import current_app
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.callbacks.models import CallbackRequest
-from hotline.extensions import db
 from hotline.voice import store
 from hotline.voice.engine import Caller
 from hotline.voice.state import CallState
@@ -64,9 +63,9 @@ def answer_callback(request: CallbackRequest, caller: Caller, now: datetime) -> 
     target = destination(engine.flows, request.topic)
     state = CallState(lang=lang, topic=target.topic if target else None,
                       return_to=target.return_to if target else None)
-    engine.events.add_call(db.engine, caller.sid, request.caller, caller.hotline_number, lang, direction="outbound")
+    store.record_call(caller.sid, request.caller, caller.hotline_number, lang, direction="outbound")
     first = GREETING if target is None or operators_available(now) else target.ref
-    engine.events.add(db.engine, caller.sid, GREETING, "start", None, first, f"callback={request.id}")
+    store.record_event(caller.sid, 0, GREETING, "start", None, first, f"callback={request.id}")
     if first == GREETING:
         return engine.render(GREETING, state, caller)
     said = [engine.speech.prompt(lang, p) for p in engine.flows.node(GREETING).say + engine.flows.node(TO_MENU).say]

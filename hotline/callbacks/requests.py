@@ -2,12 +2,13 @@
 
 Only an explicit trigger calls :func:`request_callback` (a key pressed, ``CHAL`` texted, a missed
 call to the callback number): a shared or borrowed phone is never rung because it once called the
-main number. The web code only writes the row; the dispatcher (``dispatch.py``) finds it.
+main number. The web code only writes the row, in the webhook's transaction (the webhook commits
+before the caller is told); the dispatcher (``dispatch.py``) finds it.
 
-The caller is told right after, so the row is committed on the request path: one transaction of
-compiled statements (:class:`~hotline.fastsql.FastWrite`), ``UPDATE … RETURNING`` the open request,
-else the day's count and the ``INSERT``. Through the ORM session the same work cost 1.8 ms of CPU
-(measured: 300 requests on SQLite); a missed-call burst or a CHAL now costs what a STOP does.
+The statements run on ``db.session``: ``UPDATE … RETURNING`` the open request, else the day's
+count and the ``INSERT``. Two triggers for one number at once cannot both insert: the partial
+unique index allows one open request per number, and the loser (inside a savepoint) refreshes the
+winner's request instead.
 """
 
 from dataclasses import dataclass
@@ -15,16 +16,14 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import DateTime, String, bindparam, func, insert, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from hotline.callbacks.models import CallbackRequest
 from hotline.callbacks.windows import as_utc, callback_hours, caller_timezone, to_utc_naive, when
 from hotline.extensions import db
-from hotline.fastsql import FastWrite
 
 CREATED, REFRESHED, CAPPED = "created", "refreshed", "capped"
-REQUESTS = CallbackRequest.__table__
 
 
 @dataclass(frozen=True)
@@ -64,47 +63,11 @@ class CallbackResult:
         return iter((self.request, self.created))
 
 
-def _is_open():
-    # "=" for each status rather than IN: an IN list is expanded per execution, not compiled once
-    return or_(*(REQUESTS.c.status == status for status in CallbackRequest.OPEN))
-
-
-def _refresh(engine: Engine):
-    """The open request for ``:caller``, its topic, language and number brought up to date."""
-    c = REQUESTS.c
-    return (update(REQUESTS).where(c.caller == bindparam("caller", type_=String), _is_open())
-            .values(topic=func.coalesce(bindparam("topic", type_=String), c.topic),
-                    language=func.coalesce(bindparam("language", type_=String), c.language),
-                    hotline_number=func.coalesce(c.hotline_number, bindparam("hotline_number", type_=String)),
-                    updated_at=bindparam("now", type_=DateTime))
-            .returning(c.id, c.next_attempt_at, c.timezone))
-
-
-def _created_since(engine: Engine):
-    """How many requests ``:caller`` made since ``:since`` (the daily cap)."""
-    c = REQUESTS.c
-    return select(func.count(c.id).label("count")).where(
-        c.caller == bindparam("caller", type_=String), c.created_at >= bindparam("since", type_=DateTime))
-
-
-def _insert(engine: Engine):
-    """A new pending request (every column with a default given: the statement is compiled once)."""
-    columns = {name: bindparam(name, type_=REQUESTS.c[name].type) for name in (
-        "caller", "source", "language", "topic", "call_sid", "hotline_number", "timezone", "next_attempt_at")}
-    return insert(REQUESTS).values(
-        **columns, status=CallbackRequest.PENDING, attempts=0, dial_errors=0,
-        created_at=bindparam("now", type_=DateTime), updated_at=bindparam("now", type_=DateTime),
-    ).returning(REQUESTS.c.id)
-
-
-_WRITE = FastWrite(_refresh, _created_since, _insert)
-REFRESH, COUNT, INSERT = range(3)
-
-
 def request_callback(caller: str, *, source: str, language: str | None = None, topic: str | None = None,
                      call_sid: str | None = None, hotline_number: str | None = None,
                      now: datetime | None = None) -> CallbackResult:
-    """Record that ``caller`` (E.164) wants a call back. Commits, because the caller is told right after.
+    """Record that ``caller`` (E.164) wants a call back, in the session's transaction (the webhook
+    commits it before the caller is told).
 
     An open request for the number is refreshed (topic, language), not duplicated. Without one, a
     new request is created unless ``CALLBACK_DAILY_CAP`` requests were already created today in the
@@ -118,34 +81,44 @@ def request_callback(caller: str, *, source: str, language: str | None = None, t
     zone = caller_timezone(caller, config["CALLBACK_DEFAULT_TIMEZONE"])
     hours = callback_hours(config, zone)
     start = hours.next_start(now)
+    refreshed = _refresh(caller, language, topic, hotline_number, now)
+    if refreshed is not None:
+        return refreshed
     midnight = now.astimezone(hours.zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    values = {"caller": caller, "source": source, "language": language or None, "topic": topic or None,
-              "call_sid": call_sid, "hotline_number": hotline_number, "timezone": zone,
-              "next_attempt_at": to_utc_naive(start), "now": to_utc_naive(now), "since": to_utc_naive(midnight)}
-    engine = db.engine
+    made_today = db.session.scalar(select(func.count(CallbackRequest.id)).where(
+        CallbackRequest.caller == caller, CallbackRequest.created_at >= to_utc_naive(midnight)))
+    if made_today >= config["CALLBACK_DAILY_CAP"]:
+        return CallbackResult(None, CAPPED, None, None)
+    request = CallbackRequest(
+        caller=caller, source=source, language=language or None, topic=topic or None, call_sid=call_sid,
+        hotline_number=hotline_number, timezone=zone, next_attempt_at=to_utc_naive(start),
+        status=CallbackRequest.PENDING, attempts=0, dial_errors=0,
+        created_at=to_utc_naive(now), updated_at=to_utc_naive(now))
     try:
-        return _record(engine, values, config["CALLBACK_DAILY_CAP"], start, now)
-    except engine.dialect.loaded_dbapi.IntegrityError:
-        # another trigger for the same number inserted first (PostgreSQL; SQLite serialises the
-        # writers): now there is an open request to refresh, or it was already dealt with (raise)
-        return _record(engine, values, config["CALLBACK_DAILY_CAP"], start, now, refresh_only=True)
+        with db.session.begin_nested():
+            db.session.add(request)
+    except IntegrityError:  # another trigger for the number inserted first: refresh its request
+        refreshed = _refresh(caller, language, topic, hotline_number, now)
+        if refreshed is None:
+            raise
+        return refreshed
+    return CallbackResult(request.id, CREATED, start, when(start, now))
 
 
-def _record(engine: Engine, values: dict, cap: int, start: datetime, now: datetime,
-            refresh_only: bool = False) -> CallbackResult:
-    """One transaction: refresh the open request, or count the day's and insert a new one."""
-    with _WRITE.transaction(engine) as steps:
-        refreshed = steps.rows(REFRESH, values)
-        if refreshed:
-            row = refreshed[0]
-            expected = expected_at(row["next_attempt_at"], row["timezone"], now)
-            return CallbackResult(row["id"], REFRESHED, expected, when(expected, now))
-        if refresh_only:
-            raise RuntimeError(f"the open callback request for {values['caller']} went away during a race")
-        if steps.rows(COUNT, values)[0]["count"] >= cap:
-            return CallbackResult(None, CAPPED, None, None)
-        request_id = steps.rows(INSERT, values)[0]["id"]
-    return CallbackResult(request_id, CREATED, start, when(start, now))
+def _refresh(caller: str, language: str | None, topic: str | None, hotline_number: str | None,
+             now: datetime) -> CallbackResult | None:
+    """The number's open request with its topic, language and number brought up to date; None if none."""
+    c = CallbackRequest
+    row = db.session.execute(
+        update(c).where(c.caller == caller, c.status.in_(c.OPEN))
+        .values(topic=func.coalesce(topic or None, c.topic), language=func.coalesce(language or None, c.language),
+                hotline_number=func.coalesce(c.hotline_number, hotline_number), updated_at=to_utc_naive(now))
+        .returning(c.id, c.next_attempt_at, c.timezone)
+        .execution_options(synchronize_session=False)).first()
+    if row is None:
+        return None
+    expected = expected_at(row.next_attempt_at, row.timezone, now)
+    return CallbackResult(row.id, REFRESHED, expected, when(expected, now))
 
 
 def expected_at(next_attempt_at: datetime | None, zone: str | None, now: datetime) -> datetime:

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, abort, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from hotline.callbacks.answer import answer_callback
 from hotline.callbacks.models import CallbackRequest
@@ -19,7 +19,7 @@ from hotline.callbacks.outcomes import ANSWERED, answered, apply_call_status
 from hotline.callbacks.requests import request_callback
 from hotline.extensions import db
 from hotline.phones import to_e164
-from hotline.twilio import twilio_request, twiml
+from hotline.twilio import twilio_request, twiml, verified
 from hotline.voice import store
 from hotline.voice.engine import SAY_LANGUAGE, Caller
 
@@ -55,6 +55,7 @@ def missed():
         try:
             request_callback(caller, source="missed_call", call_sid=sid, language=store.saved_language(caller),
                              hotline_number=to_e164(request.form.get("To", "")))
+            db.session.commit()
         except Exception:  # the caller must still hear "busy", never an answered call
             db.session.rollback()
             log.exception("missed call from %s: could not record the callback", caller)
@@ -73,7 +74,9 @@ def answer(request_id: int):
     # the status callback says so too, but this request proves it even if that one is lost
     answered(request_id, now)
     caller = Caller(sid, callback.caller, to_e164(request.form.get("From", "")))
-    return twiml(answer_callback(callback, caller, now))
+    response = answer_callback(callback, caller, now)
+    db.session.commit()
+    return twiml(response)
 
 
 @bp.post("/callback/<int:request_id>/status")
@@ -90,6 +93,7 @@ def status(request_id: int):
         abort(404)
     if call_status in ANSWERED:  # the call's own row exists once the person picked up (answer())
         store.update_call_status(sid, call_status, int(duration) if duration.isdigit() else None)
+        db.session.commit()
     return "", 204
 
 
@@ -100,6 +104,8 @@ def unexpected(error):
         return error
     db.session.rollback()
     log.exception("callback webhook failed: %s", request.path)
+    if not verified():  # never act on a form whose signature was not found ours
+        return Forbidden()
     if request.path.endswith("/status"):
         return "", 500
     response = VoiceResponse()

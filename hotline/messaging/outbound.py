@@ -1,7 +1,8 @@
 """Outbound SMS: an outbox row committed first, then a thin Celery task sends it through Twilio.
 
-Web code calls :func:`queue_sms` (which commits and enqueues by name); the task calls
-:func:`send_sms`, which is idempotent: a message is handed to Twilio at most once.
+Web code calls :func:`queue_sms`, in its transaction: the send task is enqueued by name once that
+commits. The task calls :func:`send_sms`, which is idempotent: a message is handed to Twilio at most
+once.
 """
 
 import logging
@@ -9,7 +10,7 @@ import logging
 from flask import current_app
 from sqlalchemy import select, update
 
-from hotline.celery_app import enqueue
+from hotline.celery_app import enqueue_after_commit
 from hotline.extensions import db
 from hotline.messaging.models import SmsMessage, SmsOptOut
 from hotline.sms.render import RenderedSms
@@ -29,7 +30,7 @@ def opted_out(number: str) -> bool:
 
 def queue_sms(caller: str, rendered: RenderedSms, *, hotline_number: str | None,
               call_sid: str | None = None, reply_to_id: int | None = None) -> SmsMessage | None:
-    """Write an outbound SMS to the outbox, commit, and enqueue its sending.
+    """Write an outbound SMS to the outbox; its sending is enqueued when the session commits.
 
     Returns None (nothing written) when the number opted out or there is no number to send from.
     """
@@ -42,8 +43,8 @@ def queue_sms(caller: str, rendered: RenderedSms, *, hotline_number: str | None,
         call_sid=call_sid, reply_to_id=reply_to_id,
     )
     db.session.add(message)
-    db.session.commit()
-    enqueue(SEND_TASK, message.id)  # a broker outage leaves it queued for the sweeper
+    db.session.flush()  # its id, for the task
+    enqueue_after_commit(db.session, SEND_TASK, message.id)  # a broker outage leaves it for the sweeper
     return message
 
 

@@ -34,7 +34,6 @@ def init_app(app) -> None:
     from hotline.sms.callbacks import CallbackPromise
     from hotline.sms.checks import CheckSetupError
     from hotline.sms.engine import Limits, SmsEngine
-    from hotline.sms.log import SmsLog
     from hotline.sms.texts import SmsTexts, TextsError
 
     config = app.config
@@ -44,9 +43,8 @@ def init_app(app) -> None:
         raise ConfigurationError(f"the SMS channel cannot start: {exc}") from None
     directory = app.extensions.setdefault("directory_cache", DirectoryCache(config["DIRECTORY_CACHE_SECONDS"]))
     limits = Limits(config["SMS_MAX_SEGMENTS"], config["SMS_REPLIES_PER_HOUR"], config["SMS_MENU_HOURS"])
-    log = SmsLog(config.get("SMS_LOG_FLUSH_SECONDS", 0.05))
     try:
-        app.extensions["sms"] = SmsEngine(commands, texts, directory, log, CallbackPromise(texts), limits,
+        app.extensions["sms"] = SmsEngine(commands, texts, directory, CallbackPromise(texts), limits,
                                           app.extensions["eligibility"])
     except CheckSetupError as exc:
         raise ConfigurationError(f"the SMS channel cannot start: {exc}") from None

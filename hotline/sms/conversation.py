@@ -1,11 +1,11 @@
 """A conversation's state as one message finds it, and what the message changes.
 
-:class:`Conversation` is read in one statement (:func:`hotline.sms.store.load_conversation`);
+:class:`Conversation` is read under the row's lock (:func:`hotline.sms.record.lock_conversation`);
 :class:`Menu` is the numeric menu a bare digit answers (USSD-like), kept in the database so it
 survives another gunicorn worker, another machine, or Twilio dropping its cookie.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -64,12 +64,18 @@ class Conversation:
     last_command: str | None = None
     check_rule: str | None = None  # the eligibility rule asked by SMS, and the answers so far
     check_answers: dict | None = None
-    last_sid: str | None = None
-    last_reply: str | None = None
     window_started_at: datetime | None = None
     replies: int = 0
-    #: this MessageSid is already in the log (a Twilio retry after the log was written): its id
-    logged_id: int | None = None
+
+    @classmethod
+    def from_row(cls, row, preferred: str | None) -> "Conversation":
+        """The conversation as ``row`` (an ``SmsConversation``) holds it, and the number's chosen language."""
+        return cls(
+            number=row.number, script=row.script, language=row.language, preferred=preferred,
+            region=row.region, place=row.place, menu=Menu.from_json(row.menu), menu_at=row.menu_at,
+            last_command=row.last_command, check_rule=row.check_rule, check_answers=row.check_answers,
+            window_started_at=row.window_started_at, replies=row.replies or 0,
+        )
 
     def open_menu(self, now: datetime, hours: float) -> Menu | None:
         """The menu a bare digit answers now, or None when none is open or it has expired."""
@@ -102,10 +108,8 @@ class Conversation:
 
 @dataclass(frozen=True)
 class Update:
-    """What one message leaves behind in the conversation row (written off the request path)."""
+    """What one message leaves behind in the conversation row."""
 
-    number: str
-    sid: str
     at: datetime
     script: str
     language: str
@@ -113,39 +117,24 @@ class Update:
     place: str | None
     menu: Menu | None
     last_command: str | None
-    last_reply: str | None
     window_started_at: datetime
     check_rule: str | None
     check_answers: dict | None
-    replies: int  # replies in that window: an increment when the window is the stored one
+    replies: int  # replies sent in that window, this message's included
 
     def row(self) -> dict:
-        """The values of the ``sms_conversations`` upsert."""
+        """The conversation row's new values."""
         return {
-            "number": self.number, "script": self.script, "language": self.language,
-            "region": self.region, "place": self.place,
+            "script": self.script, "language": self.language, "region": self.region, "place": self.place,
             "menu": self.menu.to_json() if self.menu else None, "menu_at": self.at if self.menu else None,
-            "last_command": self.last_command, "last_sid": self.sid, "last_reply": self.last_reply,
-            "check_rule": self.check_rule, "check_answers": self.check_answers,
+            "last_command": self.last_command, "check_rule": self.check_rule, "check_answers": self.check_answers,
             "window_started_at": self.window_started_at, "replies": self.replies, "updated_at": self.at,
         }
 
 
 def next_window(conversation: Conversation, now: datetime, replied: bool) -> tuple[datetime, int]:
-    """The cap window after this message, and the replies to add to it (see :func:`merge`)."""
+    """The flood cap's window after this message, and the replies sent in it."""
     started = conversation.window_started_at
     if started is not None and now - started < CAP_WINDOW:
-        return started, int(replied)
+        return started, conversation.replies + int(replied)
     return now, int(replied)
-
-
-def merge(updates: list[Update]) -> list[Update]:
-    """One update per number (an upsert may touch a row once): the last state, and the replies of
-    every update in the last one's window added up."""
-    merged: dict[str, Update] = {}
-    for update in updates:
-        before = merged.get(update.number)
-        if before is not None and before.window_started_at == update.window_started_at:
-            update = replace(update, replies=before.replies + update.replies)
-        merged[update.number] = update
-    return list(merged.values())

@@ -1,32 +1,30 @@
-"""One incoming SMS from start to finish: read the conversation, answer, log it off the path.
+"""One incoming SMS from start to finish, in one transaction on ``db.session``.
 
-On the request path an ordinary message costs one ``SELECT`` (:func:`store.load_conversation`);
-the command table, the place index and the directory's answers (and the pages rendered from them)
-are in memory. The log rows and the conversation's new state go to :class:`~hotline.sms.log.SmsLog`.
-Only what the reply promises (a callback request, an opt-out, a language) is committed first.
+Lock the number's conversation, catch a Twilio retry, parse, answer, and record the message, its
+reply and the conversation after it (:mod:`hotline.sms.record`); the webhook commits before the
+reply goes out. The command table, the place index and the directory's answers are in memory.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from hotline.directory.cache import DirectoryCache
-from hotline.eligibility import Rule
 from hotline.extensions import db
+from hotline.eligibility import Rule
 from hotline.messaging.models import SmsMessage
-from hotline.sms import store
+from hotline.sms import record
 from hotline.sms.answers import DirectoryAnswers, Renderer, Reply
 from hotline.sms.callbacks import CallbackPromise
 from hotline.sms.checks import SmsChecks
 from hotline.sms.commands import ParsedMessage, parse_message
 from hotline.sms.conversation import Conversation, Update, next_window
-from hotline.sms.log import LogEntry, SmsLog
 from hotline.sms.offices import OfficeFormatter
-from hotline.fastsql import FastRead
 from hotline.sms.regions import RegionBookLoader
 from hotline.sms.replies import Context, Replies
 from hotline.sms.segments import Segments, count_segments
 from hotline.sms.table import CommandTable
 from hotline.sms.texts import SmsTexts
+from hotline.voice.store import saved_language
 
 
 MEMO_SIZE = 8192
@@ -51,21 +49,19 @@ class Limits:
 
 
 class SmsEngine:
-    """The SMS channel for one app: commands, texts, answers and the log buffer, bound together."""
+    """The SMS channel for one app: commands, texts and answers, bound together."""
 
-    def __init__(self, commands: CommandTable, texts: SmsTexts, directory: DirectoryCache, log: SmsLog,
+    def __init__(self, commands: CommandTable, texts: SmsTexts, directory: DirectoryCache,
                  promise: CallbackPromise, limits: Limits, rules: dict[str, Rule]):
-        self.commands, self.texts, self.log, self.limits = commands, texts, log, limits
+        self.commands, self.texts, self.limits = commands, texts, limits
         self.renderer = Renderer(limits.max_segments)
         formatter = OfficeFormatter(texts)
         self.answers = DirectoryAnswers(directory, formatter, texts, self.renderer)
         checks = SmsChecks(rules, commands, texts, self.renderer, directory, formatter)
         self.replies = Replies(commands, texts, self.renderer, self.answers, promise, checks)
         self.books = RegionBookLoader()
-        self.reader = FastRead(store.conversation_query())
         # What people text repeats ("bala", "1", "KOMOK OSH"): parsing is pure, so it is memoised
         self._parsed: dict[tuple[str, str], tuple[ParsedMessage, Segments]] = {}
-        self.twiml: dict[str | None, str] = {}  # reply text → TwiML document (see views.reply)
 
     def parse(self, body: str, script: str, book) -> tuple[ParsedMessage, Segments]:
         """:func:`parse_message` and the segments ``body`` cost, memoised (bounded)."""
@@ -79,13 +75,12 @@ class SmsEngine:
         return found
 
     def handle(self, inbound: Inbound) -> str | None:
-        """The reply's text for ``inbound`` (None: no reply), its rows queued for the log."""
-        engine = db.engine
-        conversation = store.load_conversation(self.reader, engine, inbound.caller, inbound.sid)
-        if conversation.last_sid == inbound.sid:  # Twilio retried the last message: the same answer
-            return conversation.last_reply
-        if conversation.logged_id is not None:  # an older one, already in the log
-            return store.logged_reply(inbound.caller, conversation.logged_id)[1]
+        """The reply's text for ``inbound`` (None: no reply), everything written to the session."""
+        row = record.lock_conversation(inbound.caller)
+        logged, earlier = record.earlier_reply(inbound.sid, inbound.caller)
+        if logged:  # Twilio retried a message already answered: the same answer, nothing new
+            return earlier
+        conversation = Conversation.from_row(row, preferred=saved_language(inbound.caller))
         book = self.books.get(lambda: db.session)
         parsed, received = self.parse(inbound.body, conversation.script or "latin", book)
         lang = conversation.language_for(parsed.language)
@@ -99,27 +94,25 @@ class SmsEngine:
             if cap == "notice":
                 notice = self.texts.get(lang, "limit", n=self.limits.replies_per_hour)
                 reply = Reply(self.renderer.render([notice], parsed.script), command=parsed.command)
-        entry = self.entry(inbound, parsed, received, conversation, reply, lang, capped=cap != "reply")
-        self.log.add(engine, entry)
+        record.record_message(*self.rows(inbound, parsed, received, reply, capped=cap != "reply"))
+        record.save_conversation(row, self.update(inbound, parsed, conversation, reply, lang))
         return reply.sms.text if reply else None
 
-    def entry(self, inbound: Inbound, parsed: ParsedMessage, received: Segments, conversation: Conversation,
-              reply: Reply | None, lang: str, capped: bool) -> LogEntry:
-        """The rows one message leaves: itself, its reply, and the conversation after it."""
+    def rows(self, inbound: Inbound, parsed: ParsedMessage, received: Segments, reply: Reply | None,
+             capped: bool) -> tuple[SmsMessage, SmsMessage | None]:
+        """The message's row in the log, and its reply's."""
         command = (reply.command if reply else None) or (parsed.command if parsed.kind == "command" else None)
         status = SmsMessage.CAPPED if capped else SmsMessage.UNMATCHED if reply.unmatched else SmsMessage.RECEIVED
-        common = {"external_id": None, "caller": inbound.caller, "hotline_number": inbound.to, "normalized": None,
-                  "command": command, "error": None, "call_sid": None, "reply_to_id": None,
-                  "created_at": inbound.at, "updated_at": inbound.at}
-        row = common | {"external_id": inbound.sid, "direction": SmsMessage.INBOUND, "body": inbound.body,
-                        "normalized": parsed.normalized, "encoding": received.encoding,
-                        "segments": received.segments, "status": status}
-        answer = None
-        if reply is not None:
-            answer = common | {"direction": SmsMessage.OUTBOUND, "body": reply.sms.text,
-                               "encoding": reply.sms.encoding, "segments": reply.sms.segments,
-                               "status": SmsMessage.REPLIED}
-        return LogEntry(row, answer, self.update(inbound, parsed, conversation, reply, lang))
+        message = SmsMessage(
+            external_id=inbound.sid, direction=SmsMessage.INBOUND, caller=inbound.caller, hotline_number=inbound.to,
+            body=inbound.body, normalized=parsed.normalized, command=command, encoding=received.encoding,
+            segments=received.segments, status=status, created_at=inbound.at, updated_at=inbound.at)
+        if reply is None:
+            return message, None
+        return message, SmsMessage(
+            direction=SmsMessage.OUTBOUND, caller=inbound.caller, hotline_number=inbound.to, body=reply.sms.text,
+            command=command, encoding=reply.sms.encoding, segments=reply.sms.segments, status=SmsMessage.REPLIED,
+            created_at=inbound.at, updated_at=inbound.at)
 
     def update(self, inbound: Inbound, parsed: ParsedMessage, conversation: Conversation, reply: Reply | None,
                lang: str) -> Update:
@@ -133,11 +126,9 @@ class SmsEngine:
         elif reply is not None and reply.menu is not None and reply.menu.kind in ("check", "verdict"):
             check = (conversation.check_rule, conversation.check_answers)  # "no such choice": kept
         return Update(
-            number=inbound.caller, sid=inbound.sid, at=inbound.at, script=parsed.script,
-            language=(reply.language if reply else None) or lang,
+            at=inbound.at, script=parsed.script, language=(reply.language if reply else None) or lang,
             region=reply.region if named else conversation.region,
             place=reply.place if named else conversation.place,
-            menu=reply.menu if reply else None, last_command=asked,
-            last_reply=reply.sms.text if reply else None, window_started_at=window, replies=replies,
+            menu=reply.menu if reply else None, last_command=asked, window_started_at=window, replies=replies,
             check_rule=check[0], check_answers=check[1],
         )

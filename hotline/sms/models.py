@@ -1,14 +1,12 @@
 """What the hotline remembers about an SMS conversation with one number, between messages.
 
-The row is read once per incoming message (with the language the number chose, see
-:mod:`hotline.sms.store`) and written back off the request path with the message log
-(:mod:`hotline.sms.log`): a person takes seconds to answer, the log is written every few
-milliseconds, so the next message always finds the state its predecessor left.
+Each message locks the number's row, reads it and writes it back in its own transaction
+(:mod:`hotline.sms.record`): the next message, on any process, finds the state this one left.
 """
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.extensions import db
@@ -35,8 +33,6 @@ class SmsConversation(db.Model):
     # asks its next question, a "verdict" menu pages through its result
     check_rule: Mapped[str | None] = mapped_column(String(40))
     check_answers: Mapped[dict | None] = mapped_column(JSON)
-    last_sid: Mapped[str | None] = mapped_column(String(64))  # the last MessageSid: Twilio's retries
-    last_reply: Mapped[str | None] = mapped_column(Text)  # ...get this again (NULL: it got none)
     window_started_at: Mapped[datetime | None] = mapped_column()  # the flood cap counts from here
     replies: Mapped[int] = mapped_column(default=0)  # replies sent since then (limit notice included)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from hotline.callbacks.requests import request_callback
-from hotline.sms import store
+from hotline.sms import record
 from hotline.sms.answers import DirectoryAnswers, Renderer, Reply
 from hotline.sms.callbacks import CallbackPromise
 from hotline.sms.check_input import is_check_form
@@ -22,6 +22,7 @@ from hotline.sms.conversation import Conversation, Menu
 from hotline.sms.regions import RegionBook
 from hotline.sms.table import Command, CommandTable
 from hotline.sms.texts import SmsTexts
+from hotline.voice.store import save_language
 
 LANGUAGE_KEYS = {1: "ky", 2: "ru"}
 
@@ -39,13 +40,13 @@ class Context:
 
 
 class Replies:
-    """Routes a parsed message to its answer; commits what the answer promises (CHAL, TIL, STOP)."""
+    """Routes a parsed message to its answer; writes what the answer promises (CHAL, TIL, STOP) in the
+    message's transaction."""
 
     def __init__(self, commands: CommandTable, texts: SmsTexts, renderer: Renderer,
                  directory: DirectoryAnswers, promise: CallbackPromise, checks: SmsChecks):
         self.commands, self.texts, self.renderer = commands, texts, renderer
         self.directory, self.promise, self.checks = directory, promise, checks
-        self.promises = store.Promises()
         # the numbered list: what people ask about, then CHAL and TIL (MENU, STOP, START are words)
         self.numbered = [c for c in commands.menu() if c.action not in ("menu", "opt_out", "opt_in")][:9]
         self._command_lists: dict[tuple[str, str, str, bool], Reply] = {}
@@ -65,9 +66,9 @@ class Replies:
         """What a message past the flood cap still does: opting out or back in."""
         action = self.commands.commands[parsed.command].action if parsed.kind == "command" else None
         if action == "opt_out":
-            self.promises.opt_out(number)
+            record.opt_out(number)
         elif action == "opt_in":
-            self.promises.opt_in(number)
+            record.opt_in(number)
 
     # -- commands -----------------------------------------------------------------------------
 
@@ -86,10 +87,10 @@ class Replies:
                 return self.menu_choice(Menu("commands"), numbers[0], ctx)
             return self.command_list(ctx, "commands_lead")
         if action == "opt_out":
-            cancelled = self.promises.opt_out(ctx.conversation.number)
+            cancelled = record.opt_out(ctx.conversation.number)
             keys = ["stop"] + (["stop_callback_cancelled"] if cancelled else [])
             return self.both_languages(keys, command, ctx)
-        self.promises.opt_in(ctx.conversation.number)
+        record.opt_in(ctx.conversation.number)
         return self.both_languages(["start"], command, ctx)
 
     def directory_command(self, command: Command, region: str | None, place: str | None,
@@ -115,7 +116,7 @@ class Replies:
         return reply if named else replace(reply, region=None, place=None)
 
     def callback(self, command: Command, ctx: Context) -> Reply:
-        """CHAL: record the request (committed), say when to expect the call."""
+        """CHAL: record the request, say when to expect the call."""
         number, now = ctx.conversation.number, ctx.now.replace(tzinfo=timezone.utc)
         result = request_callback(number, source="sms", language=ctx.lang, topic=ctx.conversation.last_command,
                                   now=now)
@@ -125,7 +126,7 @@ class Replies:
     def language(self, choice: str | None, ctx: Context) -> Reply:
         """TIL: switch to ``choice``, or to the other language; remembered for calls too."""
         lang = choice or ("ky" if (ctx.conversation.preferred or "ky") == "ru" else "ru")
-        self.promises.save_language(ctx.conversation.number, lang)
+        save_language(ctx.conversation.number, lang)
         sms = self.renderer.render([self.texts.get(lang, "language_set")], ctx.script)
         return Reply(sms, Menu("language"), command="language", language=lang)
 

@@ -1,24 +1,25 @@
 """``POST /twilio/sms``: the hotline number's Messaging URL. Checks the signature like every webhook.
 
-A malformed request gets a 4xx; anything that goes wrong while answering gets a short apology in
-both languages as ``<Message>``, never a 500 (Twilio would send the person nothing).
+The message, its reply and the conversation after it are committed before the reply goes out. A
+malformed request gets a 4xx; anything that goes wrong while answering gets a short apology in both
+languages as ``<Message>``, never a 500 (Twilio would send the person nothing).
 """
 
 import logging
 import re
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, abort, current_app, request
 from twilio.twiml.messaging_response import MessagingResponse
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from hotline.extensions import db
 from hotline.messaging.models import SmsMessage
 from hotline.phones import to_e164
 from hotline.sms.engine import Inbound, SmsEngine
-from hotline.sms.log import LogEntry
+from hotline.sms import record
 from hotline.sms.normalize import script_of
 from hotline.timeutil import utcnow
-from hotline.twilio import twilio_request, twiml
+from hotline.twilio import twilio_request, twiml, verified
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__, url_prefix="/twilio/sms")
@@ -49,23 +50,12 @@ def inbound_from_request() -> Inbound:
 @twilio_request
 def incoming():
     """An incoming SMS: the reply as ``<Message>``, or an empty ``<Response/>`` (past the flood cap)."""
-    return reply(engine().handle(inbound_from_request()))
-
-
-def reply(text: str | None) -> Response:
-    """``<Response><Message>text</Message></Response>`` (no text: ``<Response/>``), made by the
-    Twilio library once per distinct text: most replies are the same few pages."""
-    documents = engine().twiml
-    document = documents.get(text)
-    if document is None:
-        response = MessagingResponse()
-        if text:
-            response.message(text)
-        document = str(response)
-        if len(documents) >= 4096:
-            documents.clear()
-        documents[text] = document
-    return Response(document, mimetype="text/xml")
+    text = engine().handle(inbound_from_request())
+    db.session.commit()
+    response = MessagingResponse()
+    if text:
+        response.message(text)
+    return twiml(response)
 
 
 def apology() -> MessagingResponse:
@@ -77,15 +67,16 @@ def apology() -> MessagingResponse:
     response.message(sms.text)
     try:
         inbound = inbound_from_request()
-        row = {"external_id": inbound.sid, "direction": SmsMessage.INBOUND, "caller": inbound.caller,
-               "hotline_number": inbound.to, "body": inbound.body, "normalized": None, "command": None,
-               "encoding": None, "segments": None, "status": SmsMessage.RECEIVED,
-               "error": "failed while answering", "call_sid": None, "reply_to_id": None,
-               "created_at": inbound.at, "updated_at": inbound.at}
-        reply = row | {"external_id": None, "direction": SmsMessage.OUTBOUND, "body": sms.text, "error": None,
-                       "encoding": sms.encoding, "segments": sms.segments, "status": SmsMessage.REPLIED}
-        engine().log.add(db.engine, LogEntry(row, reply))
-    except Exception:  # the request itself may be what failed
+        message = SmsMessage(external_id=inbound.sid, direction=SmsMessage.INBOUND, caller=inbound.caller,
+                             hotline_number=inbound.to, body=inbound.body, status=SmsMessage.RECEIVED,
+                             error="failed while answering", created_at=inbound.at, updated_at=inbound.at)
+        reply = SmsMessage(direction=SmsMessage.OUTBOUND, caller=inbound.caller, hotline_number=inbound.to,
+                           body=sms.text, encoding=sms.encoding, segments=sms.segments, status=SmsMessage.REPLIED,
+                           created_at=inbound.at, updated_at=inbound.at)
+        record.record_message(message, reply)
+        db.session.commit()
+    except Exception:  # the request itself, or the database, may be what failed
+        db.session.rollback()
         log.exception("sms: could not log the failed message")
     return response
 
@@ -97,4 +88,6 @@ def unexpected(error):
         return error
     db.session.rollback()
     log.exception("sms webhook failed")
+    if not verified():  # never act on a form whose signature was not found ours
+        return Forbidden()
     return twiml(apology())

@@ -16,8 +16,6 @@ from hotline.directory.cache import DirectoryCache
 from hotline.hours import SettingError
 from hotline.voice import models  # noqa: F401  (the tables, for migrations)
 from hotline.voice.engine import VoiceEngine, service_hours
-from hotline.voice.events import EventBuffer
-from hotline.voice.languages import CallerLanguages
 from hotline.voice.operators import operator_numbers
 from hotline.voice.speech import Speech
 from ivr_flows import FLOWS_DIR, FlowError, FlowSet, load_flows
@@ -54,11 +52,8 @@ def init_app(app: Flask) -> None:
     except SettingError as exc:
         raise ConfigurationError(str(exc)) from None
     directory = app.extensions.setdefault("directory_cache", DirectoryCache(app.config["DIRECTORY_CACHE_SECONDS"]))
-    app.extensions["caller_languages"] = CallerLanguages(app.config["CALLER_LANGUAGES_SECONDS"])
-    app.extensions["voice"] = VoiceEngine(
-        flows, Speech(catalogue, directory), EventBuffer(app.config["CALL_EVENT_FLUSH_SECONDS"]),
-        AudioCache(app.config["AUDIO_DIR"]), rules=app.extensions["eligibility"],
-    )
+    app.extensions["voice"] = VoiceEngine(flows, Speech(catalogue, directory), AudioCache(app.config["AUDIO_DIR"]),
+                                          rules=app.extensions["eligibility"])
     from hotline.voice.views import bp
 
     app.register_blueprint(bp)

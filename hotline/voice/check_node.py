@@ -82,7 +82,7 @@ class CheckNode:
         if not number and key == "0":
             return self._go(caller, ref, "operator", digits, engine.flows.flows[node.flow].operator or done, leave)
         if not number and key == "#":
-            engine._act("switch_language", {}, node, state, state, caller)
+            engine._act("switch_language", {}, node, state, state, caller, True)
             return self._go(caller, ref, "language", digits, ref, state.other_language())
         if isinstance(turn, Verdict):
             return self._on_verdict(ref, node, rule, turn, state, caller, key, done, leave)
@@ -128,9 +128,10 @@ class CheckNode:
 
     def _on_verdict(self, ref, node, rule, verdict, state, caller, key, done, leave):
         engine = self.engine
-        if key == "1":
-            prompt = self._send_sms(rule, verdict, state, caller)
-            return self._go(caller, ref, "sms", key, done, leave, prefix=[engine.speech.prompt(state.lang, prompt)])
+        if key == "1":  # recorded first: a retried request (its step already there) sends no second SMS
+            leave, first_time = engine.record(caller, leave, ref, "sms", key, done)
+            prompt = self._send_sms(rule, verdict, state, caller) if first_time else "sms.sent"
+            return engine.render(done, leave, caller, [engine.speech.prompt(state.lang, prompt)])
         if key == "2":
             return self._go(caller, ref, "repeat", key, ref, replace(state, fails=0, page=0))
         if key == "4" and verdict_details(verdict, state.lang, _dated(rule)):  # the rest, then the same menu
@@ -173,7 +174,7 @@ class CheckNode:
     def _go(self, caller, ref, outcome, digits, target, state, detail=None, prefix=None):
         engine = self.engine
         target = engine.flows.resolve(target, ref.partition(".")[0])
-        engine._event(caller, ref, outcome, digits, target, detail=detail)
+        state, _ = engine.record(caller, state, ref, outcome, digits, target, detail)
         return engine.render(target, state, caller, prefix)
 
     # -- what the caller hears --------------------------------------------------------------------

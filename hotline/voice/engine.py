@@ -1,11 +1,12 @@
 """The voice engine: a Twilio request on a node in, TwiML out.
 
-Each step routes the key through :meth:`ivr_flows.FlowSet.step`, carries out the exit's action,
-appends a call event to the batch buffer, and renders the next node. A step writes nothing else to
-the database unless the caller is waiting on it (an SMS, a callback request, a language choice).
+Each step routes the key through :meth:`ivr_flows.FlowSet.step`, records the step as a call event,
+carries out the exit's action (an SMS, a callback request, a language), and renders the next node;
+everything goes through ``db.session``, and the webhook commits it before the TwiML goes out. A
+retried step (the same URL, so the same step number) finds its event recorded already and does
+nothing twice.
 """
 
-import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
@@ -13,14 +14,13 @@ from flask import current_app
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.callbacks.requests import request_callback
-from hotline.celery_app import enqueue
+from hotline.celery_app import enqueue_after_commit
 from hotline.extensions import db
 from hotline.hours import ServiceHours
 from hotline.messaging.outbound import queue_sms
 from hotline.sms.render import render_sms_reply
 from hotline.voice import store
 from hotline.voice.check_node import CheckNode
-from hotline.voice.events import EventBuffer
 from hotline.voice.speech import Speech, Utterance
 from hotline.voice.state import CallState
 from ivr_flows import FlowSet
@@ -47,24 +47,21 @@ class Caller:
 class VoiceEngine:
     """Flows, speech and side effects, bound together for the webhooks."""
 
-    def __init__(self, flows: FlowSet, speech: Speech, events: EventBuffer, audio=None, rules: dict | None = None):
-        self.flows, self.speech, self.events, self.audio = flows, speech, events, audio
+    def __init__(self, flows: FlowSet, speech: Speech, audio=None, rules: dict | None = None):
+        self.flows, self.speech, self.audio = flows, speech, audio
         self.checks = CheckNode(self, rules or {})  # the eligibility nodes
-        self._render_requested: set[tuple[str, str]] = set()  # audio already asked of the worker
-        # Menus render the same TwiML for the same state: keep it per process, until the
-        # directory or the audio changes (operator and voicemail nodes depend on the clock: not kept).
-        self._rendered: dict[tuple, str] = {}
-        self._rendered_generation = None
-        self._generation_checked_at = float("-inf")
+        # audio this process already asked the worker to render (a bound on broker traffic only:
+        # a render is idempotent, and asking again from another process costs one task)
+        self._render_requested: set[tuple[str, str]] = set()
 
     # -- requests ---------------------------------------------------------------------------
 
     def incoming(self, caller: Caller) -> VoiceResponse:
         """A new call: record it, then the saved language's main menu or the language choice."""
         lang = store.saved_language(caller.number)
-        self.events.add_call(db.engine, caller.sid, caller.number, caller.hotline_number, lang)
+        store.record_call(caller.sid, caller.number, caller.hotline_number, lang)
         ref = "main.menu" if lang else "main.language"
-        self._event(caller, ref, "start", detail=f"lang={lang}" if lang else None)
+        store.record_event(caller.sid, 0, ref, "start", detail=f"lang={lang}" if lang else None)
         return self.render(ref, CallState(lang=lang or "ky"), caller)
 
     def step(self, ref: str, state: CallState, caller: Caller, form) -> VoiceResponse:
@@ -83,21 +80,25 @@ class VoiceEngine:
         if exit_.set.get("region"):
             new = replace(new, region=exit_.set["region"])
         prefix = [self.speech.prompt(new.lang, p) for p in exit_.say]
-        new, said = self._act(exit_.action, exit_.params, node, state, new, caller)
-        self._event(caller, ref, step.outcome, digits, step.next, new)
+        new, first_time = self.record(caller, new, ref, step.outcome, digits, step.next, topic_detail(new))
+        new, said = self._act(exit_.action, exit_.params, node, state, new, caller, first_time)
         return self.render(step.next, new, caller, prefix + said)
 
-    def _act(self, action, params, node: Node, old: CallState, new: CallState, caller: Caller):
-        """Carry out an exit's action; returns the state after it and what to say about it."""
+    def _act(self, action, params, node: Node, old: CallState, new: CallState, caller: Caller, first_time: bool):
+        """Carry out an exit's action; returns the state after it and what to say about it.
+
+        A retried step (``first_time`` False) says the same, but sends no second SMS and asks for no
+        second callback (its first try did, and committed it)."""
         if action in ("set_language", "switch_language"):
             lang = params.get("lang") if action == "set_language" else old.other_language().lang
             store.save_language(caller.number, lang)
-            self.events.set_language(db.engine, caller.sid, lang)
+            store.set_call_language(caller.sid, lang)
             return replace(new, lang=lang), []
         if action == "more":
             return replace(new, page=old.page + 1), []
         if action == "sms":
-            return new, [self.speech.prompt(new.lang, self._send_sms(node, old, caller))]
+            said = self._send_sms(node, old, caller) if first_time else "sms.sent"
+            return new, [self.speech.prompt(new.lang, said)]
         if action == "callback":
             return new, [self.speech.prompt(new.lang, p) for p in self._callback(caller, new, "menu", node.ref)]
         return new, []  # repeat, or no action
@@ -125,9 +126,10 @@ class VoiceEngine:
             status = form.get("DialCallStatus", "")
             if status == "completed":
                 after = None
-            self._event(caller, node.ref, "dial", next_node=after, detail=f"status={status}"[:200])
+            state, _ = self.record(caller, state, node.ref, "dial", next_node=after, detail=f"status={status}")
         else:
-            self._event(caller, node.ref, "record", next_node=after, detail=f"seconds={form.get('RecordingDuration')}")
+            state, _ = self.record(caller, state, node.ref, "record", next_node=after,
+                                   detail=f"seconds={form.get('RecordingDuration')}")
         if after is None:
             response = VoiceResponse()
             response.hangup()
@@ -137,27 +139,8 @@ class VoiceEngine:
     # -- rendering --------------------------------------------------------------------------
 
     def render(self, ref: str, state: CallState, caller: Caller, prefix: list[Utterance] | None = None,
-               depth: int = 0):
-        """TwiML for arriving at ``ref``, saying ``prefix`` first (a menu's, from memory when seen before)."""
-        node = self.flows.node(ref)
-        if node.gather is None:
-            return self._render(ref, state, caller, prefix, depth)
-        now = time.monotonic()
-        # a query and a stat: at most once a second (as often as the directory cache looks, in tests)
-        if now - self._generation_checked_at >= min(1.0, self.speech.directory.check_seconds):
-            self._generation_checked_at = now
-            generation = (self.speech.directory.version(), self.audio.generation() if self.audio else None)
-            if generation != self._rendered_generation:
-                self._rendered, self._rendered_generation = {}, generation
-        if len(self._rendered) > 20000:
-            self._rendered = {}
-        key = (ref, state, caller.abroad, tuple(u.key for u in prefix or ()))
-        if key not in self._rendered:
-            self._rendered[key] = str(self._render(ref, state, caller, prefix, depth))
-        return self._rendered[key]
-
-    def _render(self, ref: str, state: CallState, caller: Caller, prefix: list[Utterance] | None = None,
-                depth: int = 0) -> VoiceResponse:
+               depth: int = 0) -> VoiceResponse:
+        """TwiML for arriving at ``ref``, saying ``prefix`` first."""
         node = self.flows.node(ref)
         if node.action == "eligibility":
             return self.checks.render(ref, state, caller, prefix)
@@ -219,13 +202,20 @@ class VoiceEngine:
                 continue
             if self.audio is not None and key not in self._render_requested and len(self._render_requested) < 10000:
                 self._render_requested.add(key)
-                enqueue("tasks.audio.render", lang, utterance.key, utterance.text)
+                enqueue_after_commit(db.session, "tasks.audio.render", lang, utterance.key, utterance.text)
 
-    def _event(self, caller: Caller, node: str, outcome: str, digits: str | None = None,
-               next_node: str | None = None, state: CallState | None = None, detail: str | None = None) -> None:
-        if state is not None and detail is None:
-            detail = " ".join(f"{k}={v}" for k, v in (("topic", state.topic), ("region", state.region)) if v) or None
-        self.events.add(db.engine, caller.sid, node, outcome, digits, next_node, detail)
+    def record(self, caller: Caller, state: CallState, node: str, outcome: str, digits: str | None = None,
+               next_node: str | None = None, detail: str | None = None) -> tuple[CallState, bool]:
+        """Record this request's step of the call; returns the state the next URLs carry, and whether
+        the step is new (False: Twilio retried it, and its first try's row is there)."""
+        step = state.step + 1
+        first_time = store.record_event(caller.sid, step, node, outcome, digits, next_node, detail)
+        return replace(state, step=step), first_time
+
+
+def topic_detail(state: CallState) -> str | None:
+    """The topic and region a step left the caller in, for the call log."""
+    return " ".join(f"{k}={v}" for k, v in (("topic", state.topic), ("region", state.region)) if v) or None
 
 
 def service_hours(config) -> ServiceHours:

@@ -6,7 +6,7 @@ language and the path, nothing more about where a caller is.
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hotline.extensions import db
@@ -38,14 +38,18 @@ class Call(db.Model):
 class CallEvent(db.Model):
     """One step of a call: the node it was on, the key pressed, what happened, where it went.
 
-    Written in small batches off the request path (see ``hotline.voice.events``), so it refers to
-    the call by CallSid rather than by a foreign key.
+    Written in the webhook's own transaction. It refers to the call by CallSid rather than by a
+    foreign key: Twilio's status callback can arrive before the call's first webhook, and either
+    may make the call's row.
     """
 
     __tablename__ = "call_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), index=True)  # a call's path, in order
+    # the call's step (0: the incoming webhook), carried in each action URL: a Twilio retry of the
+    # same step finds its row already there (None: rows from before steps were numbered)
+    step: Mapped[int | None] = mapped_column()
     at: Mapped[datetime] = mapped_column(default=utcnow)
     node: Mapped[str] = mapped_column(String(80))  # "flow.node" (drop-off per menu: hotline.voice.report)
     digits: Mapped[str | None] = mapped_column(String(20))
@@ -53,6 +57,8 @@ class CallEvent(db.Model):
     outcome: Mapped[str] = mapped_column(String(20))
     next_node: Mapped[str | None] = mapped_column(String(80))
     detail: Mapped[str | None] = mapped_column(String(200))  # e.g. "topic=legal_aid region=osh"
+
+    __table_args__ = (Index("uq_call_events_call_sid_step", "call_sid", "step", unique=True),)
 
 
 class CallerPreference(db.Model):
@@ -62,8 +68,7 @@ class CallerPreference(db.Model):
 
     number: Mapped[str] = mapped_column(String(20), primary_key=True)  # E.164
     language: Mapped[str] = mapped_column(String(2))
-    # indexed: each process looks for the rows changed since it last looked (hotline.voice.languages)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Voicemail(db.Model):

@@ -1,15 +1,13 @@
 """What a call carries from one webhook to the next, in the query string of the action URL.
 
 Keeping it in the URL (which Twilio signs) means a menu step needs no session lookup: the language,
-the topic and region chosen, the page of offices, the menu to go back to, and the failures so far.
+the topic and region chosen, the page of offices, the menu to go back to, the failures so far, and
+the step's number (a retried request carries the same one, so it records nothing twice).
 """
 
-import functools
 import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
-
-from hotline.request import parse_urlencoded
 
 LANGUAGES = ("ky", "ru")
 ANSWERS = re.compile(r"^[a-z0-9_]+:[a-z0-9_-]+(,[a-z0-9_]+:[a-z0-9_-]+)*$")  # see hotline.voice.checks
@@ -25,15 +23,7 @@ class CallState:
     return_to: str | None = None  # the menu that chose the topic ("*" from a shared menu)
     answers: str | None = None  # an eligibility check's answers so far ("family_size:5,has_livestock:n")
     typed: str | None = None  # a number typed in a check, waiting to be confirmed
-
-    @classmethod
-    @functools.lru_cache(maxsize=4096)
-    def from_query(cls, query: bytes) -> "CallState":
-        """:meth:`from_args` of a raw query string, remembered: a menu's URLs repeat from call to call."""
-        args: dict[str, str] = {}
-        for name, value in parse_urlencoded(query):
-            args.setdefault(name, value)  # the first value, as request.args.get gives
-        return cls.from_args(args)
+    step: int = 0  # the call's steps so far: the event this URL's request records is step + 1
 
     @classmethod
     def from_args(cls, args) -> "CallState":
@@ -48,6 +38,7 @@ class CallState:
             return_to=args.get("b") if _is_ref(args.get("b")) else None,
             answers=_answers(args.get("a")),
             typed=_typed(args.get("n")),
+            step=_small_int(args.get("s"), digits=4),
         )
 
     def query(self) -> str:
@@ -57,7 +48,7 @@ class CallState:
                            ("n", self.typed)):
             if value:
                 pairs.append((key, value))
-        for key, value in (("p", self.page), ("f", self.fails)):
+        for key, value in (("p", self.page), ("f", self.fails), ("s", self.step)):
             if value:
                 pairs.append((key, str(value)))
         return urlencode(pairs)
@@ -72,8 +63,8 @@ def _slug(value: str | None) -> str | None:
     return None
 
 
-def _small_int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) <= 3 else 0
+def _small_int(value: str | None, digits: int = 3) -> int:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= digits else 0
 
 
 def _answers(value: str | None) -> str | None:

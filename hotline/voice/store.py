@@ -1,42 +1,82 @@
-"""The statements a call makes itself: one each, no read before a write (the rest is write-behind).
+"""What a call reads and writes, on ``db.session``: the webhook commits it all before it answers.
 
-The language a number chose is not read here: each process holds them (:mod:`hotline.voice.languages`).
+Each function is one statement. Twilio's retries are idempotent through the unique keys: the
+call's ``CallSid``, an event's ``(CallSid, step)``, a voicemail's ``RecordingSid``.
 """
 
-from flask import current_app
+from sqlalchemy import case, func, update
 
 from hotline.extensions import db
 from hotline.timeutil import utcnow
 from hotline.upsert import insert_for
-from hotline.voice.models import Call, Voicemail
+from hotline.voice.models import Call, CallerPreference, CallEvent, Voicemail
 
 
 def saved_language(caller: str | None) -> str | None:
-    """The language this number chose before, if any."""
+    """The language this number chose before, if any (one read by primary key)."""
     if caller is None:
         return None
-    return current_app.extensions["caller_languages"].get(db.engine, caller)
+    preference = db.session.get(CallerPreference, caller)
+    return preference.language if preference else None
 
 
 def save_language(caller: str | None, lang: str) -> None:
-    """Remember ``lang`` for the number: the next call starts in it."""
-    if caller is not None:
-        current_app.extensions["caller_languages"].save(db.engine, caller, lang)
+    """Remember ``lang`` for the number: its next call, and its SMS replies, start in it."""
+    if caller is None:
+        return
+    statement = insert_for(CallerPreference).values(number=caller, language=lang, updated_at=utcnow())
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["number"], set_={"language": lang, "updated_at": statement.excluded.updated_at}))
+
+
+def record_call(sid: str, caller: str | None, hotline_number: str | None, language: str | None,
+                direction: str = "inbound") -> None:
+    """A call's row, once whatever Twilio retries.
+
+    The row may be there already: Twilio's status callback can come first, and says only the number,
+    the status and the duration. What the webhook knows fills it in: the direction, who is on the
+    other end (a callback's status names the hotline as ``From``), the number dialled, the language
+    and when it started. Its status stays (the callback's is newer).
+    """
+    now = utcnow()
+    statement = insert_for(Call).values(external_id=sid, caller=caller, hotline_number=hotline_number,
+                                        language=language, direction=direction, status=Call.IN_PROGRESS,
+                                        started_at=now)
+    new = statement.excluded
+    db.session.execute(statement.on_conflict_do_update(index_elements=["external_id"], set_={
+        "direction": new.direction,
+        "caller": func.coalesce(new.caller, Call.caller),
+        "hotline_number": func.coalesce(new.hotline_number, Call.hotline_number),
+        "language": func.coalesce(Call.language, new.language),
+        "started_at": case((new.started_at < Call.started_at, new.started_at), else_=Call.started_at),
+    }))
+
+
+def set_call_language(sid: str, lang: str) -> None:
+    """The language chosen during the call, on the call's row."""
+    db.session.execute(update(Call).where(Call.external_id == sid).values(language=lang))
+
+
+def record_event(sid: str, step: int, node: str, outcome: str, digits: str | None = None,
+                 next_node: str | None = None, detail: str | None = None) -> bool:
+    """One step of the call; False when the row is already there (Twilio retried the step)."""
+    statement = insert_for(CallEvent).values(
+        call_sid=sid, step=step, node=node, outcome=outcome, digits=digits, next_node=next_node,
+        detail=detail[:200] if detail else None, at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["call_sid", "step"]).returning(CallEvent.id)
+    return db.session.execute(statement).first() is not None
 
 
 def update_call_status(sid: str, status: str, duration: int | None, caller: str | None = None) -> None:
-    """Apply Twilio's status callback: one upsert, since the call's own row may still be in a buffer."""
+    """Apply Twilio's status callback: one upsert, since it can come before the call's own row."""
     now = utcnow()
     values = {"status": status}
     if duration is not None:
         values["duration_seconds"] = duration
     if status not in (Call.QUEUED, Call.RINGING, Call.IN_PROGRESS):
         values["ended_at"] = now
-    # the row may not be written yet (a call shorter than a flush): then this makes it, and the
-    # buffered insert fills in what the webhook knew (hotline.voice.events)
     statement = insert_for(Call).values(external_id=sid, caller=caller, started_at=now, **values)
     db.session.execute(statement.on_conflict_do_update(index_elements=["external_id"], set_=values))
-    db.session.commit()
 
 
 def store_voicemail(sid: str, caller: str | None, recording_sid: str, url: str | None, duration: int | None) -> None:
@@ -46,4 +86,3 @@ def store_voicemail(sid: str, caller: str | None, recording_sid: str, url: str |
         duration_seconds=duration, created_at=utcnow(),
     ).on_conflict_do_nothing(index_elements=["recording_sid"])
     db.session.execute(statement)
-    db.session.commit()

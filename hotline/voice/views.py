@@ -1,19 +1,21 @@
 """Twilio voice webhooks (the URLs in DESIGN.md). Every one checks the request's signature.
 
-A malformed request gets a 4xx; anything that goes wrong while answering a caller gets a spoken
-apology and a callback request, never a 500 (Twilio would play its own error message).
+Each is one transaction on ``db.session``: the call, its step and whatever the caller was promised
+are committed before the TwiML goes out (Celery work follows the commit). A malformed request gets
+a 4xx; anything that goes wrong while answering a caller gets a spoken apology and a callback
+request, never a 500 (Twilio would play its own error message).
 """
 
 import logging
 
 from flask import Blueprint, abort, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 
 from hotline.callbacks.requests import request_callback
 from hotline.extensions import db
 from hotline.phones import to_e164
-from hotline.twilio import twilio_request, twiml
+from hotline.twilio import twilio_request, twiml, verified
 from hotline.voice import store
 from hotline.voice.engine import SAY_LANGUAGE, Caller
 from hotline.voice.state import CallState
@@ -41,7 +43,9 @@ def caller_from_request() -> Caller:
 @twilio_request
 def incoming():
     """The hotline number's Voice URL."""
-    return twiml(engine().incoming(caller_from_request()))
+    response = engine().incoming(caller_from_request())
+    db.session.commit()
+    return twiml(response)
 
 
 @bp.post("/flow/<flow>/<node>")
@@ -51,8 +55,9 @@ def flow_step(flow: str, node: str):
     ref = f"{flow}.{node}"
     if not engine().flows.has(ref):
         abort(404)
-    caller = caller_from_request()
-    return twiml(engine().step(ref, CallState.from_query(request.query_string), caller, request.form))
+    response = engine().step(ref, CallState.from_args(request.args), caller_from_request(), request.form)
+    db.session.commit()
+    return twiml(response)
 
 
 @bp.post("/status")
@@ -65,6 +70,7 @@ def status():
     duration = request.form.get("CallDuration", "")
     store.update_call_status(sid, call_status[:20], int(duration) if duration.isdigit() else None,
                              to_e164(request.form.get("From", "")))
+    db.session.commit()
     return "", 204
 
 
@@ -79,6 +85,7 @@ def recording():
     caller = to_e164(request.form.get("From", ""))
     store.store_voicemail(sid, caller, recording_sid, request.form.get("RecordingUrl"),
                           int(duration) if duration.isdigit() else None)
+    db.session.commit()
     return "", 204
 
 
@@ -91,6 +98,7 @@ def apology(source: str) -> VoiceResponse:
     if caller is not None:
         try:
             request_callback(caller, source=source, call_sid=request.form.get("CallSid"))
+            db.session.commit()
         except Exception:  # the database may be why we are here
             db.session.rollback()
             log.exception("fallback: could not record a callback for %s", caller)
@@ -111,4 +119,6 @@ def unexpected(error):
         return error
     db.session.rollback()
     log.exception("voice webhook failed: %s", request.path)
+    if not verified():  # never act on a form whose signature was not found ours
+        return Forbidden()
     return twiml(apology("fallback"))

@@ -25,21 +25,6 @@ def dial_settings(fake_url: str, **overrides) -> dict:
 
 
 @pytest.fixture
-def app_factory(app_factory):
-    """The shared factory, and each app's buffered call rows written before its engine is closed
-    (the buffer's thread would otherwise open a connection on a disposed engine, left unclosed)."""
-    made = []
-
-    def factory(*args, **overrides):
-        made.append(app_factory(*args, **overrides))
-        return made[-1]
-
-    yield factory
-    for each in made:
-        each.extensions["voice"].events.flush()
-
-
-@pytest.fixture
 def fake_twilio(app):
     with FakeTwilio(auth_token=app.config["TWILIO_AUTH_TOKEN"]) as fake:
         yield fake

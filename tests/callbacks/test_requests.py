@@ -160,8 +160,9 @@ def test_an_open_request_is_refreshed_even_past_the_cap(app_ctx):
 
 
 def test_triggers_at_once_for_one_number_leave_one_open_request(app):
-    """Eight threads, each with its own connection, ask for the same number at the same moment: on
-    PostgreSQL the losers of the insert race get a unique violation and refresh the winner's row."""
+    """Eight threads, each with its own connection and transaction (as eight webhooks), ask for the
+    same number at the same moment: on PostgreSQL the losers of the insert race get a unique
+    violation and refresh the winner's row; on SQLite they wait for its write lock."""
     barrier = threading.Barrier(8)
     results, errors = [], []
 
@@ -170,6 +171,7 @@ def test_triggers_at_once_for_one_number_leave_one_open_request(app):
             barrier.wait()
             try:
                 results.append(request_callback("+996700555777", source="sms", topic=topic))
+                db.session.commit()
             except Exception as exc:  # noqa: BLE001 - the assertion below names it
                 errors.append(exc)
             finally:

@@ -39,14 +39,13 @@ def texter(app):
 
 @pytest.fixture
 def sms_rows(app):
-    """``sms_rows(caller=None)``: the ``SmsMessage`` rows (after flushing the log), in id order."""
+    """``sms_rows(caller=None)``: the ``SmsMessage`` rows, in id order."""
     from sqlalchemy import select
 
     from hotline.extensions import db
     from hotline.messaging.models import SmsMessage
 
     def read(caller: str | None = None) -> list:
-        app.extensions["sms"].log.flush()
         with app.app_context():
             query = select(SmsMessage).order_by(SmsMessage.id)
             if caller:

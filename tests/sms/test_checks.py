@@ -44,7 +44,6 @@ def replies(app, caller: str, bodies: list[str]) -> list[str]:
 
 
 def conversation(app, caller: str) -> SmsConversation:
-    app.extensions["sms"].log.flush()
     with app.app_context():
         row = db.session.get(SmsConversation, caller)
         db.session.expunge_all()

@@ -15,13 +15,12 @@ def twilio(app, client):
 
 @pytest.fixture
 def call_path(app):
-    """``call_path(sid)``: the (node, digits, outcome) rows of a call, after flushing the event buffer."""
+    """``call_path(sid)``: the (node, digits, outcome, next node) rows of a call, in order."""
 
     def read(sid: str) -> list[tuple]:
-        app.extensions["voice"].events.flush()
         with app.app_context():
             rows = db.session.execute(select(CallEvent.node, CallEvent.digits, CallEvent.outcome, CallEvent.next_node)
-                                      .where(CallEvent.call_sid == sid).order_by(CallEvent.at, CallEvent.id)).all()
+                                      .where(CallEvent.call_sid == sid).order_by(CallEvent.step, CallEvent.id)).all()
             return [tuple(r) for r in rows]
 
     return read

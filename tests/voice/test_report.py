@@ -35,7 +35,6 @@ def calls(app, twilio) -> tuple[str, str, str, str]:
     for sid, caller in ((A, "+996700100001"), (B, "+79260000002"), (D, "+996700100004")):
         assert twilio.post("/twilio/voice/status", CallSid=sid, CallStatus="completed", CallDuration="40",
                            From=caller, To="+996312000000").status_code == 204
-    app.extensions["voice"].events.flush()
     return A, B, C, D
 
 

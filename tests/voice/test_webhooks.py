@@ -5,7 +5,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import current_app
 from sqlalchemy import func, select
 
 from hotline.callbacks.models import CallbackRequest
@@ -24,10 +23,6 @@ def xml(response) -> ET.Element:
     assert response.status_code == 200, response.data
     assert response.mimetype == "text/xml"
     return ET.fromstring(response.data)
-
-
-def flush_records() -> None:
-    current_app.extensions["voice"].events.flush()
 
 
 def count(model, *where) -> int:
@@ -75,14 +70,12 @@ def test_first_call_asks_the_language_in_both(app_ctx, twilio):
     text = gather.find("./Say").text
     assert "Кыргызча" in text and "русского" in text
     assert doc.find("./Redirect").text == gather.get("action")  # silence comes back here
-    flush_records()
     assert count(Call, Call.external_id == SID) == 1
 
 
 def test_duplicate_delivery_records_one_call(app_ctx, twilio):
     first, second = xml(twilio.call(sid=SID)), xml(twilio.call(sid=SID))
     assert ET.tostring(first) == ET.tostring(second)
-    flush_records()
     assert count(Call, Call.external_id == SID) == 1
 
 
@@ -98,7 +91,7 @@ def test_language_is_remembered_per_number(app_ctx, twilio):
 
 def test_hash_switches_language_and_replays_the_menu(app_ctx, twilio, call_path):
     doc = xml(twilio.call("/twilio/voice/flow/jardam/menu?l=ky", sid=SID, caller="+996700111333", digits="#"))
-    assert doc.find("./Gather").get("action") == "/twilio/voice/flow/jardam/menu?l=ru"
+    assert doc.find("./Gather").get("action") == "/twilio/voice/flow/jardam/menu?l=ru&s=1"
     assert doc.find("./Gather/Say").text.startswith("Помощь.")
     assert db.session.get(CallerPreference, "+996700111333").language == "ru"
     assert call_path(SID) == [("jardam.menu", "#", "language", "jardam.menu")]
@@ -106,8 +99,8 @@ def test_hash_switches_language_and_replays_the_menu(app_ctx, twilio, call_path)
 
 def test_star_goes_back_and_zero_asks_for_a_person(app_ctx, twilio):
     doc = xml(twilio.call("/twilio/voice/flow/jardam/menu?l=ky", sid=SID, digits="*"))
-    assert doc.find("./Gather").get("action") == "/twilio/voice/flow/main/menu?l=ky"
-    doc = xml(twilio.call("/twilio/voice/flow/jardam/menu?l=ky", sid=SID, digits="0"))
+    assert doc.find("./Gather").get("action") == "/twilio/voice/flow/main/menu?l=ky&s=1"
+    doc = xml(twilio.call("/twilio/voice/flow/jardam/menu?l=ky&s=1", sid=SID, digits="0"))
     assert [v.tag for v in doc] == ["Say", "Record", "Redirect"]  # no operators configured: a message
 
 
@@ -116,7 +109,7 @@ def test_wrong_key_says_what_to_do_and_repeats(app_ctx, twilio):
     said = [s.text for s in doc.iter("Say")]
     assert said[0].startswith("Мындай баскыч жок")
     assert said[-1].startswith("Негизги меню")
-    assert doc.find("./Gather").get("action") == "/twilio/voice/flow/main/menu?l=ky&f=1"
+    assert doc.find("./Gather").get("action") == "/twilio/voice/flow/main/menu?l=ky&f=1&s=1"
 
 
 def test_three_failures_offer_a_message_or_a_callback(app_ctx, twilio, call_path):
@@ -124,7 +117,7 @@ def test_three_failures_offer_a_message_or_a_callback(app_ctx, twilio, call_path
     for expected_fails in ("1", "2"):
         doc = xml(twilio.call(url, sid=SID, digits=None if expected_fails == "2" else "8"))
         url = doc.find("./Gather").get("action")
-        assert url.endswith(f"f={expected_fails}")
+        assert f"f={expected_fails}&s=" in url
     doc = xml(twilio.call(url, sid=SID, digits="8"))
     assert doc.find("./Gather").get("action").startswith("/twilio/voice/flow/operator/give_up")
     outcomes = [row[2] for row in call_path(SID)]
@@ -152,7 +145,7 @@ def test_operator_in_hours_dials_otherwise_voicemail(app_factory, database_url, 
     if in_hours:
         dial = doc.find("./Dial")
         assert [n.text for n in dial.findall("Number")] == ["+996555000001", "+996555000002"]
-        assert dial.get("timeout") == "20" and dial.get("action") == "/twilio/voice/flow/operator/person?l=ky"
+        assert dial.get("timeout") == "20" and dial.get("action") == "/twilio/voice/flow/operator/person?l=ky&s=1"
         assert requests == []
         # nobody answered: a message after the tone
         doc = xml(twilio.call(dial.get("action"), sid=SID, caller="+996700555666", DialCallStatus="no-answer"))
@@ -178,48 +171,48 @@ def test_voicemail_recording_is_stored_once(app_ctx, twilio):
     assert (voicemail.caller, voicemail.duration_seconds) == ("+79261234567", 12)
 
 
-@pytest.mark.parametrize("flushed_first", [True, False])
-def test_status_callback_stores_duration(app_ctx, twilio, flushed_first):
+def test_status_callback_stores_duration(app_ctx, twilio):
     twilio.call(sid=SID)
-    if flushed_first:
-        flush_records()
     assert twilio.post("/twilio/voice/status", CallSid=SID, CallStatus="completed", CallDuration="83",
                        From="+79261234567").status_code == 204
     call = db.session.scalar(select(Call).where(Call.external_id == SID))
     assert (call.status, call.duration_seconds) == ("completed", 83)
     assert call.ended_at is not None and call.caller == "+79261234567"
-    flush_records()  # the buffered insert of the same call changes nothing
     assert count(Call, Call.external_id == SID) == 1
 
 
-def test_a_status_callback_before_the_calls_row_is_written_keeps_what_the_webhook_knew(
-        app, app_factory, database_url, broker_url):
-    """A call that ends before the buffer is flushed: the status callback's upsert makes the row first
-    (it knows the number, the status and the duration), and the flush fills in what the webhook knew
-    (the number dialled, the language, when the call started) instead of being dropped as a retry."""
-    slow = app_factory(database_url, broker_url, CALL_EVENT_FLUSH_SECONDS=3600)  # flushed by hand only
-    twilio = SignedTwilio(slow.test_client(), slow.config["TWILIO_AUTH_TOKEN"])
+def test_a_status_callback_before_the_calls_webhook_keeps_both(app_ctx, twilio):
+    """Twilio's status callback can come before the call's first webhook is recorded (that webhook
+    failed, and is retried): its upsert makes the row (the number, the status, the duration); the
+    webhook then fills in what it knows (the number dialled, the language), and the status stays."""
     person, hotline = "+996700555001", "+996312000000"
-    with slow.app_context():
-        db.session.add(CallerPreference(number=person, language="ru"))
-        db.session.commit()
-        xml(twilio.call(sid=SID, caller=person, to=hotline))
-        assert twilio.post("/twilio/voice/status", CallSid=SID, CallStatus="completed", CallDuration="9",
-                           From=person, To=hotline).status_code == 204
-        call = db.session.scalar(select(Call).where(Call.external_id == SID))
-        assert (call.caller, call.hotline_number, call.language) == (person, None, None)  # all it knew
-        status_time = call.started_at
-        slow.extensions["voice"].events.flush()
-        db.session.expire_all()
-        call = db.session.scalar(select(Call).where(Call.external_id == SID))
-        assert (call.caller, call.hotline_number, call.language, call.direction) == (person, hotline, "ru", "inbound")
-        assert (call.status, call.duration_seconds) == ("completed", 9)
-        assert call.started_at <= status_time <= call.ended_at
-        xml(twilio.call(sid=SID, caller=person, to=hotline))  # Twilio retries the webhook
-        slow.extensions["voice"].events.flush()
-        db.session.expire_all()
-        again = db.session.scalar(select(Call).where(Call.external_id == SID))
-        assert (again.status, again.started_at, again.language) == ("completed", call.started_at, "ru")
+    db.session.add(CallerPreference(number=person, language="ru"))
+    db.session.commit()
+    assert twilio.post("/twilio/voice/status", CallSid=SID, CallStatus="completed", CallDuration="9",
+                       From=person, To=hotline).status_code == 204
+    call = db.session.scalar(select(Call).where(Call.external_id == SID))
+    assert (call.caller, call.hotline_number, call.language) == (person, None, None)  # all it knew
+    status_time = call.started_at
+    xml(twilio.call(sid=SID, caller=person, to=hotline))
+    db.session.expire_all()
+    call = db.session.scalar(select(Call).where(Call.external_id == SID))
+    assert (call.caller, call.hotline_number, call.language, call.direction) == (person, hotline, "ru", "inbound")
+    assert (call.status, call.duration_seconds) == ("completed", 9)
+    assert call.started_at <= status_time <= call.ended_at
+    assert count(Call, Call.external_id == SID) == 1
+
+
+def test_a_retried_step_records_one_event_and_sends_one_sms(app_ctx, twilio, call_path):
+    """Twilio retries a step (the same URL, so the same step number): the caller hears the same, the
+    call log keeps one row for it, and the SMS the key asked for is queued once."""
+    url = "/twilio/voice/flow/regions/offices?l=ky&t=legal_aid&r=talas&b=jardam.menu&s=4"
+    first = xml(twilio.call(url, sid=SID, caller="+79261234567", digits="1"))
+    again = xml(twilio.call(url, sid=SID, caller="+79261234567", digits="1"))
+    assert ET.tostring(first) == ET.tostring(again)
+    assert first.find("./Gather/Say").text == "SMS жөнөтүлдү."
+    assert call_path(SID) == [("regions.offices", "1", "route", "main.menu")]
+    assert count(SmsMessage) == 1
+    assert first.find("./Gather").get("action").endswith("&s=5")
 
 
 def test_fallback_apologises_in_both_languages_and_books_a_callback(app_ctx, twilio):
@@ -253,19 +246,3 @@ def test_sms_handoff_to_a_withheld_number_says_so(app_ctx, twilio):
     doc = xml(twilio.call(url, sid=SID, caller="anonymous", digits="1"))
     assert doc.find("./Gather/Say").text.startswith("К сожалению, сейчас SMS")
     assert count(SmsMessage) == 0
-
-
-def test_a_retried_calls_rows_fold_into_one_as_the_upsert_would_fold_them():
-    """One flush holds a call's row and its retry's: one row per CallSid goes to the database (an
-    ``INSERT … ON CONFLICT DO UPDATE`` may touch a row once), as the upsert would have left it."""
-    from datetime import datetime
-
-    from hotline.voice.events import one_per_call
-
-    first = {"external_id": SID, "caller": "+996700111222", "hotline_number": None, "language": None,
-             "direction": "inbound", "status": "in-progress", "started_at": datetime(2026, 12, 6, 5, 0, 0)}
-    retry = first | {"hotline_number": "+996312000000", "language": "ru", "started_at": datetime(2026, 12, 6, 5, 0, 3)}
-    other = first | {"external_id": "CA" + "c" * 32}
-    assert one_per_call([first, other, retry]) == [first | {"hotline_number": "+996312000000", "language": "ru"}, other]
-    assert one_per_call([retry | {"language": "ky"}, first]) == [
-        retry | {"language": "ky", "started_at": first["started_at"]}]
