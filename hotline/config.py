@@ -20,6 +20,8 @@ DEFAULTS = {
     "TWILIO_AUTH_TOKEN": "dev-auth-token",
     "TWILIO_API_BASE": "https://api.twilio.com",
     "PUBLIC_BASE_URL": "",
+    # who may read /healthz's detail (Authorization: Bearer <token>); empty: nobody, only ok or not
+    "HEALTHZ_TOKEN": "",
     # the hotline's own number, for SMS not sent in reply to a call or a message
     "TWILIO_SMS_FROM": "",
     # operators: who "0" rings, and when; outside these hours callers leave a message
@@ -75,6 +77,7 @@ def settings_from_env(environ=os.environ) -> dict:
         "TWILIO_AUTH_TOKEN": values["TWILIO_AUTH_TOKEN"],
         "TWILIO_API_BASE": values["TWILIO_API_BASE"].rstrip("/"),
         "PUBLIC_BASE_URL": values["PUBLIC_BASE_URL"].rstrip("/"),
+        "HEALTHZ_TOKEN": values["HEALTHZ_TOKEN"],
         "TWILIO_SMS_FROM": values["TWILIO_SMS_FROM"],
         "OPERATOR_NUMBERS": values["OPERATOR_NUMBERS"],
         "OPERATOR_HOURS": values["OPERATOR_HOURS"],

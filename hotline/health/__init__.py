@@ -1,6 +1,14 @@
-"""``GET /healthz``: can the app reach its database and its broker, and when did a worker last run."""
+"""``GET /healthz``: can the app reach its database and its broker, and when did a worker last run.
 
-from flask import Blueprint, Flask, current_app, jsonify
+Anyone may ask whether the hotline is up: ``{"ok": true}`` (200) or ``{"ok": false}`` (503), for a
+load balancer or an uptime check. What is wrong, which transport, how long since a worker beat, which
+caps have tripped, is shown only to a request bearing ``HEALTHZ_TOKEN`` as
+``Authorization: Bearer <token>``; with no token set, to nobody.
+"""
+
+import hmac
+
+from flask import Blueprint, Flask, current_app, jsonify, request
 from kombu import Connection
 from sqlalchemy import select, text
 
@@ -37,14 +45,38 @@ def _last_heartbeat(database_ok: bool) -> dict:
     return {"seen_seconds_ago": round((utcnow() - seen).total_seconds()) if seen else None}
 
 
+def tripped_caps() -> list[str]:
+    """The names of the abuse caps (issue #20) that are stopping calls or texts right now, read from
+    the database. [] until the caps keep their state in a table: that query goes here."""
+    return []
+
+
+def may_see_detail() -> bool:
+    """Whether the request bears ``HEALTHZ_TOKEN`` as a bearer token. Never raises: an odd or
+    missing header, or no token set, is a no."""
+    try:
+        token = current_app.config["HEALTHZ_TOKEN"]
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if not token or scheme.lower() != "bearer":
+            return False
+        # bytes, so compare_digest takes any text (it refuses a str that is not ASCII)
+        return hmac.compare_digest(given.strip().encode("utf-8", "replace"), token.encode("utf-8"))
+    except Exception:
+        return False
+
+
 @bp.get("/healthz")
 def healthz():
-    """200 when the database and the broker both answer, 503 otherwise (JSON either way)."""
+    """200 when the database and the broker both answer, 503 otherwise; the detail only with the token."""
     database, broker = _check_database(), _check_broker()
-    body = {"database": database, "broker": broker, "worker": _last_heartbeat(database["ok"])}
     ok = database["ok"] and broker["ok"]
-    body["status"] = "ok" if ok else "unavailable"
-    return jsonify(body), 200 if ok else 503
+    body = {"ok": ok}
+    if may_see_detail():
+        body |= {"database": database, "broker": broker, "worker": _last_heartbeat(database["ok"]),
+                 "caps_tripped": tripped_caps() if database["ok"] else None}
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"  # a proxy must not keep the detail, nor an old "ok"
+    return response, 200 if ok else 503
 
 
 def init_app(app: Flask) -> None:
