@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from hotline.config import VAR, settings_from_env
+from hotline.config import VAR, SettingError, settings_from_env
 from hotline.sessions import BrowserSessionInterface
 
 
@@ -14,7 +14,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: settings from the environment (or ``test_config``), extensions, blueprints."""
     app = Flask(__name__)
     app.session_interface = BrowserSessionInterface()
-    app.config.from_mapping(settings_from_env())
+    try:
+        app.config.from_mapping(settings_from_env())
+    except SettingError as exc:
+        raise ConfigurationError(str(exc)) from None
     if test_config:
         app.config.update(test_config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

@@ -7,6 +7,8 @@ Every setting has a default that needs no server, so a new machine runs the hotl
 import os
 from pathlib import Path
 
+import phonenumbers
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 
@@ -49,12 +51,26 @@ DEFAULTS = {
     "CALLBACK_CLAIM_SECONDS": "300",
     "TWILIO_CALLS_PER_SECOND": "1",
     "TWILIO_CALLER_ID": "",
+    # the countries (calling codes) whose mobile and fixed numbers the hotline calls back and texts:
+    # Kyrgyzstan, and Russia and Kazakhstan (both +7); see hotline.phones.why_not_served
+    "CALLBACK_COUNTRIES": "996,7",
 }
 
 
+class SettingError(ValueError):
+    """A setting that cannot be understood; named in the message."""
+
+
 def settings_from_env(environ=os.environ) -> dict:
-    """Return the Flask config taken from ``environ`` (defaults where a variable is unset)."""
+    """Return the Flask config taken from ``environ`` (defaults where a variable is unset).
+
+    Raises :class:`SettingError` for a setting that cannot be read (the app refuses to start).
+    """
     values = {name: environ.get(name) or default for name, default in DEFAULTS.items()}
+    if values["PUBLIC_BASE_URL"] and values["TWILIO_AUTH_TOKEN"] == DEFAULTS["TWILIO_AUTH_TOKEN"]:
+        # the placeholder is in this public code: with it, anyone could sign a webhook to a deployment
+        raise SettingError("TWILIO_AUTH_TOKEN is not set, and PUBLIC_BASE_URL is: a hotline that Twilio "
+                           "reaches checks signatures with the account's own auth token")
     return {
         "SECRET_KEY": values["SECRET_KEY"],
         # werkzeug's limits: a Twilio form is a few hundred bytes (an SMS of 1,600 Cyrillic letters,
@@ -98,12 +114,29 @@ def settings_from_env(environ=os.environ) -> dict:
         "CALLBACK_CLAIM_SECONDS": int(values["CALLBACK_CLAIM_SECONDS"]),
         "TWILIO_CALLS_PER_SECOND": float(values["TWILIO_CALLS_PER_SECOND"]),
         "TWILIO_CALLER_ID": values["TWILIO_CALLER_ID"],
+        "CALLBACK_COUNTRIES": country_codes(values["CALLBACK_COUNTRIES"]),
         "DIRECTORY_CACHE_SECONDS": 2.0,
     }
 
 
 def _list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def country_codes(text: str, setting: str = "CALLBACK_COUNTRIES") -> tuple[int, ...]:
+    """``"996,7"`` → ``(996, 7)``: country calling codes (a ``+`` is allowed), each one of a country;
+    :class:`SettingError` for anything else (``882``, the international networks, is no country)."""
+    codes = []
+    for part in _list(text):
+        digits = part.removeprefix("+")
+        regions = phonenumbers.region_codes_for_country_code(int(digits)) if digits.isdigit() else ()
+        if not regions or phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY in regions:
+            raise SettingError(f"{setting}={text!r}: {part!r} is not a country calling code; "
+                               "expected codes separated by commas, e.g. '996,7'")
+        codes.append(int(digits))
+    if not codes:
+        raise SettingError(f"{setting}={text!r}: expected country calling codes, e.g. '996,7'")
+    return tuple(codes)
 
 
 def normalise_database_url(url: str) -> str:

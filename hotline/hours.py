@@ -9,13 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from hotline.config import SettingError
 from hotline.directory.loader import expand_days
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class SettingError(ValueError):
-    """A setting that cannot be understood; named in the message."""
 
 
 @dataclass(frozen=True)

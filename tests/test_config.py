@@ -1,6 +1,14 @@
 """Settings come from the environment once, with defaults that need no server."""
 
-from hotline.config import VAR, normalise_database_url, settings_from_env
+import os
+import subprocess
+import sys
+
+import pytest
+
+from hotline import ConfigurationError, create_app
+from hotline.config import VAR, SettingError, country_codes, normalise_database_url, settings_from_env
+from tests.conftest import ROOT
 
 
 def test_defaults_need_no_server():
@@ -9,6 +17,8 @@ def test_defaults_need_no_server():
     assert settings["CELERY"]["broker_url"] == f"sqla+sqlite:///{VAR / 'broker.db'}"
     assert settings["TWILIO_API_BASE"] == "https://api.twilio.com"
     assert settings["PUBLIC_BASE_URL"] == ""
+    assert settings["HEALTHZ_TOKEN"] == ""  # /healthz shows its detail to nobody
+    assert settings["CALLBACK_COUNTRIES"] == (996, 7)
 
 
 def test_environment_overrides_defaults():
@@ -18,15 +28,52 @@ def test_environment_overrides_defaults():
         "TWILIO_API_BASE": "http://127.0.0.1:8099/",
         "PUBLIC_BASE_URL": "https://hotline.example.org/",
         "SECRET_KEY": "s3cret",
+        "TWILIO_AUTH_TOKEN": "our-own-token",
+        "HEALTHZ_TOKEN": "t0ken",
+        "CALLBACK_COUNTRIES": " +996, 7 ,44",
     })
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/hotline"
     assert settings["CELERY"]["broker_url"] == "redis://cache:6379/0"
     assert settings["TWILIO_API_BASE"] == "http://127.0.0.1:8099"
     assert settings["PUBLIC_BASE_URL"] == "https://hotline.example.org"
     assert settings["SECRET_KEY"] == "s3cret"
+    assert settings["TWILIO_AUTH_TOKEN"] == "our-own-token"
+    assert settings["HEALTHZ_TOKEN"] == "t0ken"
+    assert settings["CALLBACK_COUNTRIES"] == (996, 7, 44)
 
 
 def test_database_url_spellings():
     assert normalise_database_url("postgres://a@b/c") == "postgresql+psycopg://a@b/c"
     assert normalise_database_url("postgresql+psycopg://a@b/c") == "postgresql+psycopg://a@b/c"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+@pytest.mark.parametrize("text", ["KG", "996;7", "882", "870", "999", "0", "+", ", ,"])
+def test_callback_countries_must_be_country_codes(text):
+    with pytest.raises(SettingError, match="CALLBACK_COUNTRIES=.*e.g. '996,7'"):
+        country_codes(text)
+
+
+def test_a_bad_setting_stops_the_app(monkeypatch):
+    monkeypatch.setenv("CALLBACK_COUNTRIES", "996,882")
+    with pytest.raises(ConfigurationError, match="CALLBACK_COUNTRIES='996,882': '882' is not a country"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_a_deployment_needs_its_own_twilio_token(token):
+    """With PUBLIC_BASE_URL set, Twilio reaches this hotline: the placeholder token, which anyone
+    can read here, would let anyone sign a webhook."""
+    environ = {"PUBLIC_BASE_URL": "https://hotline.example.org"} | ({} if token is None else {"TWILIO_AUTH_TOKEN": token})
+    with pytest.raises(SettingError, match="TWILIO_AUTH_TOKEN is not set, and PUBLIC_BASE_URL is"):
+        settings_from_env(environ)
+    assert settings_from_env({})["TWILIO_AUTH_TOKEN"] == "dev-auth-token"  # development: `make run`, `flask simulate`
+
+
+def test_gunicorn_and_flask_say_why_without_a_traceback():
+    env = os.environ | {"CALLBACK_COUNTRIES": "Kyrgyzstan"}
+    done = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 4  # gunicorn's "the app failed to load": its master stops too
+    assert done.stderr.startswith("hotline cannot start: CALLBACK_COUNTRIES='Kyrgyzstan'")
+    assert "Traceback" not in done.stderr

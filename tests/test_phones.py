@@ -2,7 +2,7 @@
 
 import pytest
 
-from hotline.phones import PhoneError, parse_phone, to_e164
+from hotline.phones import PhoneError, parse_phone, to_e164, why_not_served
 
 
 @pytest.mark.parametrize(("printed", "country", "number", "short"), [
@@ -37,3 +37,38 @@ def test_unparseable_numbers_are_refused(printed):
 ])
 def test_caller_numbers(raw, e164):
     assert to_e164(raw) == e164
+
+
+COUNTRIES = (996, 7)
+
+
+@pytest.mark.parametrize(("number", "reason"), [
+    ("+996555123456", None),  # Kyrgyz mobiles
+    ("+996700111222", None),
+    ("+996312626210", None),  # a Bishkek fixed line
+    ("+79261234567", None),  # a Russian mobile
+    ("+77011234567", None),  # a Kazakh mobile: +7 too
+    ("+77172123456", None),  # an Astana fixed line
+    ("+19005551234", "number_type:PREMIUM_RATE"),  # +1 900
+    ("+78001234567", "number_type:TOLL_FREE"),  # a Russian 8-800 line
+    ("+88213000000", "number_type:VOIP"),  # international networks
+    ("+882345678901", "invalid"),
+    ("+979123456789", "number_type:PREMIUM_RATE"),  # international premium rate
+    ("+870773123456", "non_geographic"),  # Inmarsat: a satellite "mobile"
+    ("+2399812345", "country"),  # São Tomé and Príncipe, a mobile
+    ("+447911123456", "country"),  # a British mobile
+    ("+9965551234567", "invalid"),  # a digit too many
+    ("+996", "not_e164"),
+    ("0555123456", "not_e164"),  # national format: to_e164 first
+    ("+996 555 123 456", "not_e164"),
+    ("anonymous", "not_e164"),
+    ("", "not_e164"),
+])
+def test_who_the_hotline_calls_and_texts(number, reason):
+    assert why_not_served(number, COUNTRIES) == reason
+
+
+def test_the_countries_are_a_setting():
+    assert why_not_served("+447911123456", (44,)) is None
+    assert why_not_served("+79261234567", (996,)) == "country"
+    assert why_not_served("+870773123456", (870,)) == "non_geographic"
