@@ -11,7 +11,7 @@ address it called (which a proxy hides from us); only a development setup, with 
 
 import logging
 from functools import wraps
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import Response, abort, current_app, g, request
 from twilio.base.exceptions import TwilioException
@@ -27,6 +27,9 @@ def signed_url() -> str:
     """The URL Twilio signed for this request: the public base (or, in development, the scheme and
     ``Host`` the request came with), then the path and query as Twilio called them."""
     base = current_app.config["PUBLIC_BASE_URL"] or request.host_url.rstrip("/")
+    host = urlsplit(base)
+    if not host.hostname or (host.port is None and ":" in host.netloc):  # .port raises for "99999", "abc"
+        raise ValueError(f"no host to check a signature against: {base!r}")
     path = quote(request.script_root + request.path, safe="/:@!$&'()*+,;=-._~")
     query = request.query_string.decode("ascii")
     return base + path + (f"?{query}" if query else "")
