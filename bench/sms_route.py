@@ -12,7 +12,7 @@ import statistics
 import time
 
 from hotline.directory.loader import load_directory
-from hotline.sms.commands import load_commands, parse_message
+from hotline.sms.parse import load_commands, parse_message
 from hotline.sms.normalize import fold_for_match
 from hotline.sms.places import PlaceIndex
 from hotline.sms.render import render_sms_reply

@@ -46,8 +46,7 @@ CHECK_PROMPTS = (
     "check.intro", "check.intro_keys", "check.number_keys", "check.you_typed", "check.confirm", "check.type_again", "check.empty",
     "check.not_digits", "check.below_minimum", "check.above_maximum", "check.no_such_option",
     "check.not_a_date", "check.future_date", "check.after", "check.after_abroad", "check.after_more",
-    "check.after_abroad_more", "check.sms_status.may_qualify",
-    "check.sms_status.does_not_qualify", "check.sms_status.cannot_tell",
+    "check.after_abroad_more",
 )
 #: Context a node or exit may set for the rest of the call.
 CONTEXT_KEYS = ("topic", "region")

@@ -1,15 +1,16 @@
-"""SMS: what people text and what we text back, as pure functions the webhook calls.
+"""SMS: one line per message, in five steps, each a module (:mod:`~hotline.sms.pipeline` runs them):
 
-- :mod:`~hotline.sms.normalize`: one folded form for Kyrgyz Cyrillic, Kyrgyz Latin and Russian.
-- :mod:`~hotline.sms.commands`: the command table (``data/sms_commands.yaml``) and
-  :func:`parse_message`, which reads a command, its region and numbers, or a menu choice.
-- :mod:`~hotline.sms.render`: :func:`render_sms_reply`, the one way a reply is built, within a
-  segment budget, in the alphabet the person wrote in.
-- :mod:`~hotline.sms.segments` and :mod:`~hotline.sms.translit`: segment arithmetic and the
-  Cyrillic to GSM-7 Kyrgyz Latin transliteration they rely on.
+1. parse  (:mod:`~hotline.sms.parse`): normalise the text, find a command and its arguments
+   (:mod:`~hotline.sms.commands`, :mod:`~hotline.sms.places`) or a reply to an open menu;
+2. route  (:mod:`~hotline.sms.route`): the command, the menu choice or the command list it reaches;
+3. answer (:mod:`~hotline.sms.directory`, :mod:`~hotline.sms.check`, :mod:`~hotline.sms.callback`):
+   offices, an eligibility check's next question or verdict, a callback's promise;
+4. render (:mod:`~hotline.sms.render`): within the segment budget, in the alphabet they wrote in;
+5. record (:mod:`~hotline.sms.record`): the message, its reply and the conversation, committed by
+   the webhook (:mod:`~hotline.sms.views`) before the reply goes out.
 """
 
-from hotline.sms.commands import CommandTable, ParsedMessage, load_commands, parse_message
+from hotline.sms.parse import CommandTable, ParsedMessage, load_commands, parse_message
 from hotline.sms.normalize import fold_for_match, script_of, tokens
 from hotline.sms.places import PlaceIndex
 from hotline.sms.render import RenderedSms, render_sms_reply
@@ -25,15 +26,15 @@ __all__ = [
 
 def init_app(app) -> None:
     """Load and check the command table and reply texts (the app refuses to start when they are
-    invalid, or disagree with the eligibility rules' SMS keywords), build the SMS engine, and
+    invalid, or disagree with the eligibility rules' SMS keywords), build the SMS pipeline, and
     register the webhook (``/twilio/sms``)."""
     from hotline import ConfigurationError
     from hotline.directory.cache import DirectoryCache
     from hotline.directory.loader import DataError
     from hotline.sms import models  # noqa: F401  (the tables, for migrations)
-    from hotline.sms.callbacks import CallbackPromise
-    from hotline.sms.checks import CheckSetupError
-    from hotline.sms.engine import Limits, SmsEngine
+    from hotline.sms.callback import CallbackPromise
+    from hotline.sms.check import CheckSetupError
+    from hotline.sms.pipeline import Limits, SmsPipeline
     from hotline.sms.texts import SmsTexts, TextsError
 
     config = app.config
@@ -44,7 +45,7 @@ def init_app(app) -> None:
     directory = app.extensions.setdefault("directory_cache", DirectoryCache(config["DIRECTORY_CACHE_SECONDS"]))
     limits = Limits(config["SMS_MAX_SEGMENTS"], config["SMS_REPLIES_PER_HOUR"], config["SMS_MENU_HOURS"])
     try:
-        app.extensions["sms"] = SmsEngine(commands, texts, directory, CallbackPromise(texts), limits,
+        app.extensions["sms"] = SmsPipeline(commands, texts, directory, CallbackPromise(texts), limits,
                                           app.extensions["eligibility"])
     except CheckSetupError as exc:
         raise ConfigurationError(f"the SMS channel cannot start: {exc}") from None

@@ -1,202 +1,242 @@
-"""What an incoming SMS asks for: a command and its arguments, a menu choice, or nothing we know.
+"""The SMS command table (``data/sms_commands.yaml``): loaded once, validated, indexed for matching.
 
-``parse_message`` is pure: it reads the text, the command table and the place index, and says
-what it found. It keeps no state; the webhook knows whether a menu is open and what to answer.
-
-How a text is read, in order:
-
-1. blank → ``empty``; only question marks → the command that lists ``?``;
-2. one digit 1-9 alone → ``menu_reply`` (an answer to the numeric menu the caller has open);
-3. a region or place at the very start is put aside ("Ош комок");
-4. the first word(s) after it: a spelling of a command, exactly or without a Kyrgyz case ending;
-5. otherwise a command spelled so anywhere later ("мага жардам керек"), for commands that allow
-   it; phrases listed as exclusions ("бала бакча") never count;
-6. otherwise the first word(s) with one typo (words and spellings of 4 letters or more, never
-   numbers or abbreviations, never opt-out/in);
-7. in the remaining words: the first region or place (exact, case ending, then one typo) and
-   every number. Other words are ignored ("bala pls", "komok osh kerek").
+Every mistake in the file is a :class:`~hotline.directory.loader.DataError` (a ``ValueError``)
+naming the file, the row and the field, like the directory files. Spellings are stored in their
+folded form (:func:`~hotline.sms.normalize.fold_for_match`) with the spaces taken out, so that
+"den sooluk", "ден-соолук" and "densooluk" are one key.
 """
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from hotline.directory.loader import DATA_DIR, SLUG, DataError, read_yaml
+from hotline.sms.normalize import fold_for_match, script_of
 
-from hotline.sms.normalize import Script, fold_for_match, script_of
-from hotline.sms.places import Place, PlaceIndex, strip_case_ending
-from hotline.sms.table import MIN_TYPO_LENGTH, Alias, Command, CommandTable, load_commands
-
-__all__ = ["Command", "CommandTable", "ParsedMessage", "load_commands", "parse_message"]
-
-Kind = Literal["command", "menu_reply", "unmatched", "empty"]
+COMMANDS_FILE = DATA_DIR / "sms_commands.yaml"
+ACTIONS = {"directory", "callback", "language", "menu", "opt_out", "opt_in"}
+LANGUAGES = {"ky", "ru", "en"}
+FIELDS = {"code", "keyword", "keyword_cyrillic", "label_ky", "label_ru", "action", "topics", "menu",
+          "typos", "anywhere", "check", "aliases"}
+REQUIRED = ("code", "keyword", "keyword_cyrillic", "label_ky", "label_ru", "action", "aliases")
+LABEL_LIMIT = 24
+#: Typos are forgiven only in spellings at least this long: "ok", "da", "net" stay themselves.
+MIN_TYPO_LENGTH = 4
+_KEYWORD = re.compile(r"^[A-Z]+( [A-Z]+)*$")
 _MENU_DIGIT = re.compile(r"^[1-9]$")
-_QUESTION_MARKS = str.maketrans({"？": "?", "¿": "?", "⁇": "?"})
 
 
 @dataclass(frozen=True)
-class ParsedMessage:
-    """What the text asks for.
+class Command:
+    """One thing people can text, and how the webhook answers it (``action``, ``topics``)."""
 
-    ``command`` is a command code (see ``data/sms_commands.yaml``); ``region`` and ``place`` are
-    codes from ``data/regions.yaml``; ``numbers`` are the numbers in the text, in order (for a
-    ``menu_reply``, the choice). ``script`` is the alphabet to answer in, ``normalized`` the
-    folded text, and ``language`` the language of the spelling that matched (``ky``, ``ru`` or
-    ``en``; None when nothing matched).
-    """
-
-    kind: Kind
-    command: str | None = None
-    region: str | None = None
-    place: str | None = None
-    numbers: list[int] = field(default_factory=list)
-    script: Script = "latin"
-    normalized: str = ""
-    language: str | None = None
+    code: str
+    keyword: str
+    keyword_cyrillic: str
+    label_ky: str
+    label_ru: str
+    action: str
+    topics: tuple[str, ...]
+    menu: bool
+    typos: bool
+    anywhere: bool
+    #: what each number of the eligibility check form means (``KOMOK 5 3 4000``), per language, in
+    #: the order of the rule's ``sms_order``; empty for commands without a check
+    check: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
-class _Hit:
-    alias: Alias
-    start: int
-    end: int
+class Alias:
+    """A spelling in folded form (``key`` has no spaces), the command it means, and its language
+    by the alphabet it was typed in ("stop" is English, "стоп" Russian: both fold to one key)."""
+
+    key: str
+    command: str
+    languages: dict[str, str] = field(hash=False)
+    #: Letters in the longest spelling as written: ДМЧ folds to "dmch" but is three letters,
+    #: too short to guess at.
+    letters: int = 0
+
+    def language(self, script: str) -> str:
+        """The language of this spelling when typed in ``script``."""
+        return self.languages.get(script) or next(iter(self.languages.values()))
 
 
-def parse_message(text: str, commands: CommandTable,
-                  regions: PlaceIndex | Iterable[Mapping] | Mapping,
-                  places: Iterable[Mapping] | Mapping = (), *,
-                  default_script: Script = "latin") -> ParsedMessage:
-    """Classify one incoming SMS.
+@dataclass
+class CommandTable:
+    """The commands in file order, and the indexes :func:`~hotline.sms.parse.parse_message` uses."""
 
-    ``regions`` is a :class:`PlaceIndex` built once at start-up (fast), or the ``regions`` and
-    ``places`` rows of ``load_directory()`` (indexed on every call: fine for a script, slow for a
-    webhook). ``default_script`` is the answer's alphabet when the text has no letters ("2").
-    """
-    text = text or ""
-    index = regions if isinstance(regions, PlaceIndex) else PlaceIndex.build(regions, places)
-    script = script_of(text, default_script)
-    normalized = fold_for_match(text)
-    parsed = dict(script=script, normalized=normalized)
-    if not text.strip():
-        return ParsedMessage("empty", **parsed)
-    symbol = _symbol(text, commands)
-    if symbol:
-        return ParsedMessage("command", symbol.command, language=symbol.language(script), **parsed)
-    words = normalized.split()
-    if len(words) == 1 and _MENU_DIGIT.match(words[0]):
-        return ParsedMessage("menu_reply", numbers=[int(words[0])], **parsed)
+    path: Path
+    commands: dict[str, Command] = field(default_factory=dict)
+    aliases: dict[str, Alias] = field(default_factory=dict)
+    symbols: dict[str, Alias] = field(default_factory=dict)
+    exclusions: frozenset[str] = frozenset()
+    #: Keys a one-letter typo may reach, grouped by length for a quick pre-filter.
+    typo_keys: dict[int, list[str]] = field(default_factory=dict)
+    #: The longest spelling in words, which bounds how far the matcher looks ahead.
+    max_words: int = 1
 
-    leading = _place_at(index, words, 0, text)
-    start = leading[1] if leading else 0
-    # An exact spelling anywhere beats a typo in the first word: "барам Россияга" is "I am
-    # going to Russia", not BALA one letter off.
-    hit = (_command_at(commands, words, start, typo=False)
-           or _command_anywhere(commands, words, start + 1)
-           or _command_at(commands, words, start, typo=True))
-    used = set(range(hit.start, hit.end)) if hit else set()
-    place = leading[0] if leading else _place_in(index, words, used, text)
-    numbers = [int(word) for i, word in enumerate(words) if word.isdigit() and i not in used]
-    found = dict(region=place.region if place else None, place=place.place if place else None,
-                 numbers=numbers, **parsed)
-    if hit is None:
-        return ParsedMessage("unmatched", **found)
-    return ParsedMessage("command", hit.alias.command, language=hit.alias.language(script), **found)
+    def menu(self) -> list[Command]:
+        """The commands a MENU reply lists, in file order."""
+        return [command for command in self.commands.values() if command.menu]
 
 
-def _symbol(text: str, table: CommandTable) -> Alias | None:
-    compact = "".join(text.split()).translate(_QUESTION_MARKS)
-    if compact and set(compact) == {"?"}:
-        compact = "?"
-    return table.symbols.get(compact)
+def alias_key(text: str) -> str:
+    """The folded, space-free form a spelling is stored and looked up under."""
+    return fold_for_match(text).replace(" ", "")
 
 
-def _exact(table: CommandTable, key: str) -> Alias | None:
-    """The alias spelled ``key``, or ``key`` without a case ending (балага, жардамга) except for
-    commands that must be exact: "стопа" (a foot) must not stop anyone's messages."""
-    alias = table.aliases.get(key)
-    if alias is None:
-        stem = strip_case_ending(key, table.aliases)
-        alias = table.aliases.get(stem) if stem else None
-        if alias and not table.commands[alias.command].typos:
-            return None
-    return alias
+def _is_symbol(text: str) -> bool:
+    return bool(text.strip()) and not any(ch.isalnum() for ch in text)
 
 
-def _excluded(table: CommandTable, words: list[str], start: int) -> int:
-    """How many words from ``start`` an exclusion phrase covers (0 when none starts there)."""
-    for size in range(min(table.max_words, len(words) - start), 0, -1):
-        key = "".join(words[start:start + size])
-        if key in table.exclusions or strip_case_ending(key, table.exclusions):
-            return size
-    return 0
+def load_commands(path: Path = COMMANDS_FILE, topics_path: Path | None = None) -> CommandTable:
+    """Read and validate the command file; topic codes are checked against ``topics.yaml``
+    (by default the one beside the command file)."""
+    topics_path = topics_path or path.parent / "topics.yaml"
+    topics_doc = read_yaml(topics_path)
+    topics = {row.get("code") for row in (topics_doc or {}).get("topics") or [] if isinstance(row, dict)}
+    doc = read_yaml(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("commands"), list):
+        raise DataError(path, "expected a mapping with a list under 'commands'")
+    unknown = set(doc) - {"commands", "exclusions", "__line__"}
+    if unknown:
+        raise DataError(path, f"unknown top-level field {sorted(unknown)[0]!r}")
+    table = CommandTable(path)
+    for index, row in enumerate(doc["commands"], start=1):
+        _add_command(table, path, index, row, topics)
+    table.exclusions = _exclusions(path, doc.get("exclusions") or [], table)
+    for alias in table.aliases.values():
+        command = table.commands[alias.command]
+        if command.typos and alias.letters >= MIN_TYPO_LENGTH and alias.key.isalpha():
+            table.typo_keys.setdefault(len(alias.key), []).append(alias.key)
+    return table
 
 
-def _command_at(table: CommandTable, words: list[str], start: int, typo: bool) -> _Hit | None:
-    """A command spelled by the words at ``start``: exactly, or (``typo``) with one typo."""
-    if start >= len(words) or _excluded(table, words, start):
-        return None
-    find = _typo if typo else _exact
-    for size in range(min(table.max_words, len(words) - start), 0, -1):
-        alias = find(table, "".join(words[start:start + size]))
-        if alias:
-            return _Hit(alias, start, start + size)
-    return None
+def _add_command(table: CommandTable, path: Path, index: int, row, topics: set) -> None:
+    if not isinstance(row, dict):
+        raise DataError(path, "expected a mapping", index)
+    line = row.get("__line__")
+    code = row.get("code")
+    if not isinstance(code, str) or not SLUG.match(code):
+        raise DataError(path, "expected a lowercase slug", index, None, "code", line)
+
+    def fail(name: str, message: str):
+        raise DataError(path, message, index, code, name, line)
+
+    if code in table.commands:
+        fail("code", "code already used by another command")
+    unknown = set(row) - FIELDS - {"__line__"}
+    if unknown:
+        fail(sorted(unknown)[0], "unknown field")
+    for name in REQUIRED:
+        if row.get(name) in (None, "", [], {}):
+            fail(name, "missing")
+    for name in ("keyword", "keyword_cyrillic", "label_ky", "label_ru"):
+        if not isinstance(row[name], str):
+            fail(name, f"expected text, got {row[name]!r}")
+    if not _KEYWORD.match(row["keyword"]):
+        fail("keyword", "expected Latin capitals (what people are told to text)")
+    for name in ("label_ky", "label_ru"):
+        if len(row[name]) > LABEL_LIMIT:
+            fail(name, f"longer than {LABEL_LIMIT} characters")
+    if row["action"] not in ACTIONS:
+        fail("action", f"unknown action {row['action']!r} (one of {', '.join(sorted(ACTIONS))})")
+    row_topics = row.get("topics", [])
+    if not isinstance(row_topics, list):
+        fail("topics", "expected a list of topic codes")
+    for topic in row_topics:
+        if topic not in topics:
+            fail("topics", f"unknown topic {topic!r} (data/topics.yaml)")
+    if row["action"] == "directory" and not row_topics:
+        fail("topics", "a directory command needs at least one topic")
+    if row["action"] != "directory" and row_topics:
+        fail("topics", f"only directory commands answer from topics, not {row['action']!r}")
+    flags = {}
+    for name in ("menu", "typos", "anywhere"):
+        flags[name] = row.get(name, True)
+        if not isinstance(flags[name], bool):
+            fail(name, "expected true or false")
+    table.commands[code] = Command(
+        code=code, keyword=row["keyword"], keyword_cyrillic=row["keyword_cyrillic"],
+        label_ky=row["label_ky"], label_ru=row["label_ru"], action=row["action"],
+        topics=tuple(row_topics), check=_check_labels(row.get("check"), row["action"], fail), **flags)
+    own = _add_aliases(table, code, row["aliases"], fail)
+    for name in ("keyword", "keyword_cyrillic"):
+        if alias_key(row[name]) not in own:
+            fail(name, f"{row[name]!r} is not one of the command's aliases, so texting it would fail")
 
 
-def _typo(table: CommandTable, key: str) -> Alias | None:
-    """The alias one edit away from ``key``, if every alias that close means the same command."""
-    if len(key) < MIN_TYPO_LENGTH or not key.isalpha():
-        return None
-    candidates = [name for length in (len(key) - 1, len(key), len(key) + 1)
-                  for name in table.typo_keys.get(length, ())]
-    close = process.extract(key, candidates, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
-    meanings = {table.aliases[name].command for name, _, _ in close}
-    if len(meanings) != 1:
-        return None
-    return table.aliases[min(close, key=lambda found: found[1])[0]]
+def _check_labels(check, action: str, fail) -> dict[str, tuple[str, ...]]:
+    """The labels of the check form's numbers: the same count in ky and ru, for directory commands."""
+    if check is None:
+        return {}
+    if action != "directory":
+        fail("check", "only directory commands (those with an eligibility rule) take a check form")
+    if not isinstance(check, dict) or set(check) - {"__line__"} != {"ky", "ru"}:
+        fail("check", "expected labels in ky and ru")
+    labels = {}
+    for lang in ("ky", "ru"):
+        items = check[lang]
+        if not isinstance(items, list) or not items or not all(isinstance(i, str) and i.strip() for i in items):
+            fail(f"check.{lang}", "expected a list of labels, one per number")
+        labels[lang] = tuple(items)
+    if len(labels["ky"]) != len(labels["ru"]):
+        fail("check", "ky and ru need the same number of labels")
+    return labels
 
 
-def _command_anywhere(table: CommandTable, words: list[str], start: int) -> _Hit | None:
-    """The first command spelled exactly after ``start``, among those allowed anywhere."""
-    position = start
-    while position < len(words):
-        skip = _excluded(table, words, position)
-        if skip:
-            position += skip
+def _add_aliases(table: CommandTable, code: str, aliases, fail) -> set[str]:
+    """Index one command's aliases; return their keys."""
+    if not isinstance(aliases, dict):
+        fail("aliases", "expected a mapping of language (ky, ru, en) to a list of spellings")
+    own: set[str] = set()
+    for language, spellings in aliases.items():
+        if language == "__line__":
             continue
-        for size in range(min(table.max_words, len(words) - position), 0, -1):
-            alias = _exact(table, "".join(words[position:position + size]))
-            if alias and table.commands[alias.command].anywhere:
-                return _Hit(alias, position, position + size)
-        position += 1
-    return None
+        name = f"aliases.{language}"
+        if language not in LANGUAGES:
+            fail(name, f"unknown language (one of {', '.join(sorted(LANGUAGES))})")
+        if not isinstance(spellings, list) or not all(isinstance(s, (str, int)) for s in spellings):
+            fail(name, "expected a list of spellings")
+        seen: set[str] = set()
+        for spelling in map(str, spellings):
+            if spelling in seen:
+                fail(name, f"{spelling!r} is listed twice")
+            seen.add(spelling)
+            if _is_symbol(spelling):
+                target, key = table.symbols, spelling.strip()
+            else:
+                target, key = table.aliases, alias_key(spelling)
+                if not key:
+                    fail(name, f"{spelling!r} has no letters or digits")
+                if _MENU_DIGIT.match(key):
+                    fail(name, f"{spelling!r} is a menu choice (a bare 1-9 answers an open menu)")
+            other = target.get(key)
+            if other and other.command != code:
+                fail(name, f"{spelling!r} already means the command {other.command!r}")
+            alias = target.setdefault(key, Alias(key, code, {}))
+            alias.languages.setdefault(script_of(spelling, "latin"), language)
+            letters = sum(ch.isalpha() for ch in spelling)
+            if letters > alias.letters:
+                target[key] = replace(alias, letters=letters)
+            own.add(key)
+            table.max_words = max(table.max_words, len(fold_for_match(spelling).split()))
+    return own
 
 
-def _place_at(index: PlaceIndex, words: list[str], start: int, raw: str) -> tuple[Place, int] | None:
-    """The place named exactly by the words at ``start``, and where its name ends."""
-    for size in range(min(index.max_words, len(words) - start), 0, -1):
-        place = index.lookup(words[start:start + size], raw)
-        if place:
-            return place, start + size
-    return None
-
-
-def _place_in(index: PlaceIndex, words: list[str], used: set[int], raw: str) -> Place | None:
-    """The first place named in the words not ``used`` by the command: exactly, then with a typo."""
-    spans = [(start, size) for size in range(index.max_words, 0, -1)
-             for start in range(len(words) - size + 1)
-             if not used.intersection(range(start, start + size))]
-    spans.sort(key=lambda span: (span[0], -span[1]))
-    for start, size in spans:
-        place = index.lookup(words[start:start + size], raw)
-        if place:
-            return place
-    for start, size in spans:
-        if index.is_name(words[start:start + size]):
-            continue  # a name shared by two places ("karakol"): no guessing by typo either
-        place = index.lookup_typo(words[start:start + size])
-        if place:
-            return place
-    return None
+def _exclusions(path: Path, rows, table: CommandTable) -> frozenset[str]:
+    if not isinstance(rows, list):
+        raise DataError(path, "expected a list of phrases", field_name="exclusions")
+    keys = set()
+    for index, phrase in enumerate(rows, start=1):
+        if not isinstance(phrase, str) or not alias_key(phrase):
+            raise DataError(path, f"exclusion {index}: expected a phrase, got {phrase!r}",
+                            field_name="exclusions")
+        key = alias_key(phrase)
+        if key in table.aliases:
+            raise DataError(path, f"exclusion {phrase!r} is also an alias of "
+                            f"{table.aliases[key].command!r}", field_name="exclusions")
+        keys.add(key)
+        table.max_words = max(table.max_words, len(fold_for_match(phrase).split()))
+    return frozenset(keys)

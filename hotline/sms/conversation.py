@@ -63,7 +63,7 @@ class Conversation:
     menu_at: datetime | None = None
     last_command: str | None = None
     check_rule: str | None = None  # the eligibility rule asked by SMS, and the answers so far
-    check_answers: dict | None = None
+    check_answers: str | None = None  # hotline.eligibility.codec's text
     window_started_at: datetime | None = None
     replies: int = 0
 
@@ -119,7 +119,7 @@ class Update:
     last_command: str | None
     window_started_at: datetime
     check_rule: str | None
-    check_answers: dict | None
+    check_answers: str | None
     replies: int  # replies sent in that window, this message's included
 
     def row(self) -> dict:

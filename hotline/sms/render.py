@@ -1,4 +1,6 @@
-"""The one renderer every outgoing SMS goes through: a reply that fits a segment budget.
+"""Step 4 of an SMS, render: the one renderer every outgoing SMS goes through, a reply that fits a
+segment budget (:func:`render_sms_reply`; :class:`Renderer` binds it to ``SMS_MAX_SEGMENTS``), and
+the :class:`Reply` an answer hands back: the SMS and what it leaves open.
 
 The caller hands over the reply as parts in priority order (name, phone, address, hours, then
 the rest). Whole parts are kept from the front while the message fits ``max_segments``; what
@@ -10,6 +12,7 @@ number or a URL: half a number is worse than none.
 import re
 from dataclasses import dataclass
 
+from hotline.sms.conversation import Menu
 from hotline.sms.normalize import Script
 from hotline.sms.segments import Encoding, count_segments
 from hotline.sms.translit import to_latin
@@ -98,3 +101,80 @@ def render_sms_reply(parts: list[str], *, script: Script, max_segments: int = 2,
 def _result(text: str, dropped: int, truncated: bool = False) -> RenderedSms:
     counted = count_segments(text)
     return RenderedSms(text, counted.encoding, counted.segments, dropped, truncated)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to answer, and what it leaves open: a menu, a region to remember."""
+
+    sms: RenderedSms
+    menu: Menu | None = None
+    command: str | None = None  # the command the message reached (stored on its row)
+    region: str | None = None  # a region (and place) the message named or chose: remembered
+    place: str | None = None
+    unmatched: bool = False
+    language: str | None = None  # the conversation's language from now on, when the reply changed it
+    check: tuple[str, str | None] | None = None  # an eligibility check's rule id and answers so far (codec text)
+
+
+MAX_PAGES = 20
+
+
+class Renderer:
+    """:func:`render_sms_reply` with the configured budget, and a way to keep a required ending.
+
+    Rendering is pure and most replies are the same few texts (the command list, a region
+    question, "no such choice"), so results are memoised: transliterating and counting segments
+    again for every "?" would cost more than the rest of the webhook.
+    """
+
+    MEMO_SIZE = 4096
+
+    def __init__(self, max_segments: int):
+        self.max_segments = max_segments
+        self._memo: dict[tuple, RenderedSms] = {}
+
+    def render(self, parts: list[str], script: str, hint: str | None = None) -> RenderedSms:
+        key = (tuple(parts), script, hint)
+        sms = self._memo.get(key)
+        if sms is None:
+            sms = render_sms_reply(parts, script=script, max_segments=self.max_segments, more_hint=hint)
+            if len(self._memo) >= self.MEMO_SIZE:
+                self._memo.clear()  # bounded: callback times and the like vary
+            self._memo[key] = sms
+        return sms
+
+    def paginate(self, parts: list[str], script: str, hint: str, footer: str | None = None) -> list[RenderedSms]:
+        """``parts`` as pages of whole parts, each ending with ``hint`` ("1 – more") when more follow;
+        the first page always ends with ``footer`` when there is one (how to check by SMS)."""
+        pages: list[RenderedSms] = []
+        offset = 0
+        if footer:
+            first, offset = self._first_page(parts, script, hint, footer)
+            pages.append(first)
+        while offset < len(parts) and len(pages) < MAX_PAGES:
+            sms = self.render(parts[offset:], script, hint)
+            pages.append(sms)
+            offset += max(len(parts) - offset - sms.dropped, 1)
+        return pages
+
+    def _first_page(self, parts: list[str], script: str, hint: str, footer: str) -> tuple[RenderedSms, int]:
+        """Page 1 ending with ``footer``, and how many parts it holds: all of them, or as many as
+        fit before the hint and the footer."""
+        whole = self.render(parts + [footer], script)
+        if not whole.dropped and not whole.truncated:
+            return whole, len(parts)
+        for keep in range(len(parts) - 1, 0, -1):
+            sms = self.render(parts[:keep] + [hint, footer], script)
+            if not sms.dropped and not sms.truncated:
+                return sms, keep
+        return self.render([hint, footer], script), 0
+
+    def fit(self, optional: list[str], required: list[str], script: str) -> RenderedSms:
+        """``required`` whole (a menu's question must end the SMS), after as many ``optional``
+        parts as fit in front of it."""
+        for keep in range(len(optional), 0, -1):
+            sms = self.render(optional[:keep] + required, script)
+            if not sms.dropped and not sms.truncated:
+                return sms
+        return self.render(required, script)

@@ -1,4 +1,4 @@
-"""The SMS channel's own words (``hotline/sms/replies.yaml``), per language, checked when loaded.
+"""The SMS channel's own words (``data/sms_replies.yaml``), per language, checked when loaded.
 
 The directory gives the facts; these are the few sentences around them (menus, confirmations, the
 limit notice). Both languages must have the same keys and the same ``{placeholders}``, or the app
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-REPLIES_FILE = Path(__file__).resolve().parent / "replies.yaml"
+REPLIES_FILE = Path(__file__).resolve().parents[2] / "data" / "sms_replies.yaml"
 LANGUAGES = ("ky", "ru")
 #: Keys holding comma-separated lists, and how many items each must have.
 LISTS = {"on_weekdays": 7, "day_names": 7}

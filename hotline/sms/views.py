@@ -15,7 +15,7 @@ from werkzeug.exceptions import Forbidden, HTTPException
 from hotline.extensions import db
 from hotline.messaging.models import SmsMessage
 from hotline.phones import to_e164
-from hotline.sms.engine import Inbound, SmsEngine
+from hotline.sms.pipeline import Inbound, SmsPipeline
 from hotline.sms import record
 from hotline.sms.normalize import script_of
 from hotline.timeutil import utcnow
@@ -27,7 +27,7 @@ MAX_BODY = 1600  # Twilio's limit for one (concatenated) message
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
-def engine() -> SmsEngine:
+def pipeline() -> SmsPipeline:
     return current_app.extensions["sms"]
 
 
@@ -50,7 +50,7 @@ def inbound_from_request() -> Inbound:
 @twilio_request
 def incoming():
     """An incoming SMS: the reply as ``<Message>``, or an empty ``<Response/>`` (past the flood cap)."""
-    text = engine().handle(inbound_from_request())
+    text = pipeline().handle(inbound_from_request())
     db.session.commit()
     response = MessagingResponse()
     if text:
@@ -61,8 +61,8 @@ def incoming():
 def apology() -> MessagingResponse:
     """Both languages, from memory, in the alphabet the person wrote in; logged if possible."""
     body = request.form.get("Body") or ""
-    sms = engine().renderer.render(
-        [engine().texts.get(lang, "apology") for lang in ("ky", "ru")], script_of(body[:MAX_BODY]))
+    sms = pipeline().renderer.render(
+        [pipeline().texts.get(lang, "apology") for lang in ("ky", "ru")], script_of(body[:MAX_BODY]))
     response = MessagingResponse()
     response.message(sms.text)
     try:

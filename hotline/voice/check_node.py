@@ -23,11 +23,13 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.callbacks.windows import caller_timezone
 from hotline.eligibility import AnswerError, Verdict, evaluate, find_inconsistency, parse_keypad_answer
+from hotline.eligibility.codec import decode_answers, encode_answers
 from hotline.messaging.outbound import queue_sms
-from hotline.sms.render import render_sms_reply
+from hotline.sms.check import Turn
+from hotline.timeutil import utcnow
 from hotline.voice.checks import (
-    consistency_utterance, decode_answers, encode_answers, is_number_question, name_utterance, question_utterances,
-    readback, verdict_details, verdict_sms_parts, verdict_utterances,
+    consistency_utterance, is_number_question, name_utterance, question_utterances,
+    readback, verdict_details, verdict_utterances,
 )
 from hotline.voice.speech import Utterance
 from ivr_flows import MAX_FAILS
@@ -145,19 +147,13 @@ class CheckNode:
         return self._fail(caller, ref, node, state, "other", key, ["common.invalid_answer"])
 
     def _send_sms(self, rule, verdict, state, caller) -> str:
-        """The verdict as one outbound SMS (two segments at most), with the office to call."""
+        """The verdict as one outbound SMS: the words the SMS channel gives it (its first page: the
+        outcome, the amount or why not, the nearest office), within ``SMS_MAX_SEGMENTS``."""
         if caller.number is None:
             return "sms.not_sent"
-        lang, speech = state.lang, self.engine.speech
-        # a deadline rule ("register within 30 days") has no "may qualify": its deadline says it all
-        status = None if rule.kind == "deadline" else speech.catalogue.text(lang, f"check.sms_status.{verdict.status}")
-        offices = []
-        for office in speech.directory.offices(rule.apply_at.offices):
-            numbers = ", ".join(p.number for p in office.callable_phones()[:1]) or office.website
-            if numbers:
-                offices.append(f"{office.name(lang)}: {numbers}")
-        parts = verdict_sms_parts(verdict, lang, status, offices)
-        rendered = render_sms_reply(parts, script="cyrillic", max_segments=2)
+        sms = current_app.extensions["sms"]
+        turn = Turn(state.lang, "cyrillic", utcnow(), state.region, None)
+        rendered = sms.renderer.render(sms.checks.verdict_parts(rule, verdict, turn), "cyrillic")
         message = queue_sms(caller.number, rendered, hotline_number=caller.hotline_number, call_sid=caller.sid)
         return "sms.sent" if message is not None else "sms.not_sent"
 

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 
 from audio.numbers import number_to_words, russian_plural, speak_amount, speak_decimal
-from hotline.eligibility import Consistency, Question, Rule, Verdict, check_answer
-from hotline.eligibility.model import AMOUNT, COUNT, DATE, DAYS_AGO, DOES_NOT_QUALIFY, YES_NO, Text
+from hotline.eligibility import Consistency, Question, Rule, Verdict
+from hotline.eligibility.model import AMOUNT, COUNT, DATE, DAYS_AGO, Text
 from hotline.voice.speech import Utterance
 
 NUMBER_TYPES = (COUNT, AMOUNT, DAYS_AGO, DATE)  # typed with several keys and "#": read back, confirmed
@@ -23,7 +23,6 @@ _DECIMAL = re.compile(r"(\d+),(\d+)\b(?=(\s*сом)?)")
 _RU_UNIT = re.compile(r"\b(\d+) (г|мес|дн)\.")  # "ещё 23 г.", "12 мес.": short for the screen, not the ear
 _RU_UNITS = {"г": ("год", "года", "лет"), "мес": ("месяц", "месяца", "месяцев"), "дн": ("день", "дня", "дней")}
 _DATE = re.compile(r"\b(\d{2})\.(\d{2})\.(\d{4})\b")  # how verdicts write dates (format_date)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ORDINAL = re.compile(r"\b(\d{1,9})-(?=\w)")  # Kyrgyz writes ordinals "1-күнү", "2018-жылдын"
 _KY_ORDINAL = {"а": "ынчы", "ы": "ынчы", "е": "инчи", "и": "инчи", "о": "унчу", "у": "унчу", "ө": "үнчү", "ү": "үнчү"}
 MONTHS = {
@@ -32,51 +31,6 @@ MONTHS = {
     "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
            "ноября", "декабря"),
 }
-
-
-def encode_answers(answers: dict) -> str | None:
-    """Answers as they travel in the action URL: ``family_size:5,has_livestock:n`` (None when empty).
-
-    Only ``[a-z0-9_:,-]``: question and option ids are slugs, yes/no is ``y``/``n``, a date is ISO.
-    """
-    return ",".join(f"{key}:{_encode(value)}" for key, value in answers.items()) or None
-
-
-def _encode(value) -> str:
-    if isinstance(value, bool):
-        return "y" if value else "n"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def decode_answers(rule: Rule, text: str | None, today: dt.date) -> dict:
-    """The answers a URL carries, typed and checked by the rule's questions; anything else is dropped
-    (a stale or tampered value is simply asked again)."""
-    questions = {q.id: q for q in rule.questions}
-    answers = {}
-    for pair in (text or "").split(","):
-        key, _, raw = pair.partition(":")
-        question = questions.get(key)
-        if question is None:
-            continue
-        try:
-            answers[key] = check_answer(question, _decode(question, raw), today)
-        except (ValueError, KeyError):  # AnswerError is a ValueError
-            continue
-    return answers
-
-
-def _decode(question: Question, raw: str):
-    if question.type == YES_NO:
-        return {"y": True, "n": False}[raw]
-    if question.type == DATE:
-        return dt.date.fromisoformat(raw)
-    if question.type in (COUNT, AMOUNT, DAYS_AGO):
-        if not raw.isdigit():
-            raise ValueError(raw)
-        return int(raw)
-    return raw  # a choice: check_answer refuses an id the question does not offer
 
 
 def spoken_date(day: dt.date, lang: str) -> str:
@@ -212,24 +166,6 @@ def verdict_details(verdict: Verdict, lang: str, dated: bool = False) -> list[st
     sentences += [doubt.text.in_language(lang) for doubt in verdict.unverified]
     sentences += [step.in_language(lang) for step in verdict.next_steps[1:]]
     return [sentence for sentence in dict.fromkeys(sentences) if sentence not in said]
-
-
-def verdict_sms_parts(verdict: Verdict, lang: str, status: str | None, offices: list[str]) -> list[str]:
-    """The verdict for two SMS segments (134 Cyrillic characters), in the order the renderer keeps
-    them: the benefit's short name and ``status`` (the catalogue's few words), then what helps most
-    for that outcome — the amount when the caller may qualify, the reason when not — the office to
-    call, and the dated deadline. Each sentence is cut to its first sentence."""
-    head = verdict.name.in_language(lang).split(" — ")[0] + (f": {status}" if status else "")
-    reasons = [_first_sentence(reason.text.in_language(lang)) for reason in verdict.reasons]
-    amount = [_first_sentence(verdict.amount.text.in_language(lang))] if verdict.amount is not None else []
-    dated = [_first_sentence(d.text.in_language(lang)) for d in verdict.deadlines if d.date is not None]
-    if verdict.status == DOES_NOT_QUALIFY:
-        return [head, *reasons[:1], *offices]
-    return [head, *amount, *offices[:1], *dated, *reasons]
-
-
-def _first_sentence(text: str) -> str:
-    return _SENTENCE_END.split(text, maxsplit=1)[0]
 
 
 def verdict_utterances(verdict: Verdict, lang: str, details: bool = False, dated: bool = False) -> list[Utterance]:

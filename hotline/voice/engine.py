@@ -18,7 +18,6 @@ from hotline.celery_app import enqueue_after_commit
 from hotline.extensions import db
 from hotline.hours import ServiceHours
 from hotline.messaging.outbound import queue_sms
-from hotline.sms.render import render_sms_reply
 from hotline.voice import store
 from hotline.voice.check_node import CheckNode
 from hotline.voice.speech import Speech, Utterance
@@ -107,7 +106,7 @@ class VoiceEngine:
         parts = self.speech.sms_parts(node, state)
         if caller.number is None or not parts:
             return "sms.not_sent"
-        rendered = render_sms_reply(parts, script="cyrillic", max_segments=2)
+        rendered = current_app.extensions["sms"].renderer.render(parts, "cyrillic")  # SMS_MAX_SEGMENTS
         message = queue_sms(caller.number, rendered, hotline_number=caller.hotline_number, call_sid=caller.sid)
         return "sms.sent" if message is not None else "sms.not_sent"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from hotline.directory.loader import load_directory
-from hotline.sms.commands import load_commands
+from hotline.sms.parse import load_commands
 from hotline.sms.places import PlaceIndex
 
 

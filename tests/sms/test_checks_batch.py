@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 
 from hotline.eligibility import AnswerError, load_rules
-from hotline.sms.check_input import batch_answers, split_one_shot, today_in_bishkek
+from hotline.sms.check.read import batch_answers, split_one_shot, today_in_bishkek
 from hotline.sms.segments import count_segments
 from hotline.timeutil import utcnow
-from tests.sms.test_checks import conversation, replies
+from tests.sms.test_checks import conversation, replies, stored_answers
 
 YES_NO = ["has_livestock", "truck_or_minibus", "car_or_tractor"]
 
@@ -46,7 +46,7 @@ def test_one_reply_answers_all_the_yes_no_questions(app, caller, first, answer, 
     assert got.startswith(verdict) and "2430" in got  # 810 som for each of 3 children
     row = conversation(app, caller)
     assert row.menu["kind"] == "verdict"
-    assert {key: row.check_answers[key] for key in YES_NO} == dict.fromkeys(YES_NO, False)
+    assert {key: stored_answers(app, row)[key] for key in YES_NO} == dict.fromkeys(YES_NO, False)
 
 
 def test_the_cyrillic_list_fits_two_segments_with_its_example(app):
@@ -70,7 +70,7 @@ def test_yes_to_livestock_then_its_counts_are_asked(app):
     caller = "+996555200032"
     asked = replies(app, caller, ["KOMOK 5 3 4000", "1 2 2"])
     assert "kancha uy jana ögüz bar?" in asked[1].casefold()
-    answers = conversation(app, caller).check_answers
+    answers = stored_answers(app, conversation(app, caller))
     assert (answers["has_livestock"], answers["truck_or_minibus"], answers["car_or_tractor"]) == (True, False, False)
 
 
@@ -85,7 +85,7 @@ def test_a_bad_list_of_answers_keeps_nothing_and_asks_again(app, caller, answer)
     asked = replies(app, caller, ["KOMOK 5 3 4000", answer])[1]
     assert asked.startswith("Tüshünbödük.\nJoop 1 - ooba, 2 - jok:") and "3) Ishtegen" in asked
     row = conversation(app, caller)
-    assert row.menu["kind"] == "check" and not set(YES_NO) & set(row.check_answers)
+    assert row.menu["kind"] == "check" and not set(YES_NO) & set(stored_answers(app, row))
 
 
 @pytest.mark.parametrize("caller, first, answer, expected", [
@@ -139,7 +139,7 @@ def test_more_children_than_the_family_is_said_and_asked_again(app, caller, body
     assert reply.startswith(message) and question in reply
     row = conversation(app, caller)
     assert row.menu["kind"] == "check"
-    assert "children_under_16" not in row.check_answers and "family_size" not in row.check_answers
+    assert "children_under_16" not in stored_answers(app, row) and "family_size" not in stored_answers(app, row)
 
 
 def test_inconsistent_answers_one_at_a_time_then_corrected(app):

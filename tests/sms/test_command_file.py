@@ -5,9 +5,9 @@ import shutil
 import pytest
 
 from hotline.directory.loader import DATA_DIR, DataError
-from hotline.sms.commands import load_commands, parse_message
+from hotline.sms.parse import load_commands, parse_message
 from hotline.sms.render import render_sms_reply
-from hotline.sms.table import alias_key
+from hotline.sms.commands import alias_key
 
 ISSUE_COMMANDS = {"children", "benefits", "help", "jobs", "russia", "health", "callback", "language",
                   "menu", "stop", "start"}

@@ -7,7 +7,7 @@ ending, Russian words.
 
 import pytest
 
-from hotline.sms.commands import parse_message
+from hotline.sms.parse import parse_message
 
 # (text, command, region, place)
 REACHES = [

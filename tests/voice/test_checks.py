@@ -10,7 +10,8 @@ from hotline.extensions import db
 from hotline.messaging.models import SmsMessage
 from hotline.voice.check_node import today_for
 from hotline.eligibility import evaluate
-from hotline.voice.checks import decode_answers, encode_answers, for_the_ear, verdict_details, verdict_sentences
+from hotline.eligibility.codec import decode_answers, encode_answers
+from hotline.voice.checks import for_the_ear, verdict_details, verdict_sentences
 from hotline.voice.engine import Caller
 from hotline.voice.simulate import CallSimulator
 
@@ -185,3 +186,18 @@ def test_a_count_that_cannot_be_is_said_and_asked_again_in_kyrgyz(app):
     assert turns[-1].node == "benefits.family_check"
     assert said(turns[-1]).startswith("Төрт кишилик үй-бүлөдө төрт бала болбойт")
     assert "Он алты жашка чейинки канча балаңыз бар?" in said(turns[-1])
+
+
+def test_the_sms_of_a_call_keeps_to_sms_max_segments(app_factory, database_url, broker_url):
+    """SMS_MAX_SEGMENTS=1: the offices a caller heard and a check's verdict, sent by SMS from the call,
+    each cost one segment, as the SMS channel's own replies do."""
+    from hotline.sms.segments import count_segments
+
+    one = app_factory(database_url, broker_url, SMS_MAX_SEGMENTS=1)
+    born = caller_today(one) - dt.timedelta(days=10)
+    call(one, TO_BIRTH_CHECK + [ddmmyyyy(born), "1", "2", "1", "1", "1#", "1", "1"])
+    CallSimulator(one, caller="+79261234567", sid="CA" + "d" * 32).run(["2", "3", "1", "4", "1"])
+    with one.app_context():
+        bodies = db.session.scalars(select(SmsMessage.body).order_by(SmsMessage.id)).all()
+    assert len(bodies) == 2 and "Балага сүйүнчү" in bodies[0]
+    assert [count_segments(body).segments for body in bodies] == [1, 1]

@@ -4,7 +4,7 @@ Every SMS costs the person money, so the yes/no questions still needed come toge
 ("1) … 2) … 3) … Мисалы: 2 2 2") and one reply answers them, or the one-shot does
 (``KOMOK 5 3 4000 2 2 2``); answers that cannot all be true are said and asked again.
 
-The rules and the engine are :mod:`hotline.eligibility`'s; :mod:`hotline.sms.check_input` reads a
+The rules and the engine are :mod:`hotline.eligibility`'s; :mod:`hotline.sms.check.read` reads a
 message as answers; this module turns a question or a verdict into an SMS within the budget. The
 answers so far live in the conversation row (``check_rule``, ``check_answers``), so whichever
 process gets the next message asks the next question. Verdicts never promise: "you may qualify —
@@ -19,17 +19,18 @@ from hotline.eligibility import (
     DOES_NOT_QUALIFY, AnswerError, NextQuestion, Question, Rule, Verdict, evaluate, find_inconsistency,
     one_shot_answers,
 )
-from hotline.sms.answers import Renderer, Reply
-from hotline.sms.check_setup import CheckSetupError, link_rules
-from hotline.sms.check_input import (
-    batch_answers, decode_answers, encode_answers, sms_answer, split_one_shot, today_in_bishkek,
+from hotline.eligibility.codec import decode_answers, encode_answers
+from hotline.sms.render import Renderer, Reply
+from hotline.sms.check.setup import CheckSetupError, link_rules
+from hotline.sms.check.read import (
+    batch_answers, sms_answer, split_one_shot, today_in_bishkek,
 )
-from hotline.sms.check_text import (
+from hotline.sms.check.words import (
     amount_clause, batch_parts, batchable, check_form, first_sentence, question_parts, short_name,
 )
 from hotline.sms.conversation import Menu
 from hotline.sms.offices import OfficeFormatter
-from hotline.sms.table import Command, CommandTable
+from hotline.sms.commands import Command, CommandTable
 from hotline.sms.texts import SmsTexts
 
 __all__ = ["CheckSetupError", "SmsChecks", "Turn", "check_form", "link_rules", "question_parts"]
@@ -129,14 +130,14 @@ class SmsChecks:
         rule = self.rules[command.code]
         return self.proceed(command, rule, {}, turn, lead=[self.texts.get(turn.lang, "check_start")])
 
-    def answer(self, menu: Menu, words: list[str], stored: tuple[str | None, dict | None], turn: Turn) -> Reply:
+    def answer(self, menu: Menu, words: list[str], stored: tuple[str | None, str | None], turn: Turn) -> Reply:
         """One message answering the open question (or the yes/no questions asked together: ``2 2 2``,
         or only the first of them); a bad answer gets the same question again. ``stored`` is the
         conversation's rule id and answers so far."""
         command = self.commands.commands[menu.command]
         rule = self.rules[command.code]
-        answers = decode_answers(rule, stored[1] if stored[0] == rule.id else None)
         today = today_in_bishkek(turn.now)
+        answers = decode_answers(rule, stored[1] if stored[0] == rule.id else None, today)
         step = evaluate(rule, answers, today)
         if not isinstance(step, NextQuestion):  # answered meanwhile: show the verdict again
             return self.proceed(command, rule, answers, turn)
@@ -152,11 +153,11 @@ class SmsChecks:
             return self.proceed(command, rule, answers, turn, [self.texts.get(turn.lang, key)], wrong=True)
         return self.proceed(command, rule, answers, turn)
 
-    def verdict_page(self, menu: Menu, stored: tuple[str | None, dict | None], turn: Turn) -> Reply:
+    def verdict_page(self, menu: Menu, stored: tuple[str | None, str | None], turn: Turn) -> Reply:
         """Page ``menu.page`` of the verdict the conversation's answers give ("1 – more")."""
         command = self.commands.commands[menu.command]
         rule = self.rules[command.code]
-        answers = decode_answers(rule, stored[1] if stored[0] == rule.id else None)
+        answers = decode_answers(rule, stored[1] if stored[0] == rule.id else None, today_in_bishkek(turn.now))
         return self.proceed(command, rule, answers, turn, page=menu.page)
 
     # -- replies ------------------------------------------------------------------------------

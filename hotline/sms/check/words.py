@@ -1,6 +1,6 @@
 """The words of an eligibility check by SMS: a rule's questions and verdict cut to a Cyrillic segment.
 
-Pure functions of the rule's data (``data/rules``) and the language; :mod:`hotline.sms.checks`
+Pure functions of the rule's data (``data/rules``) and the language; :mod:`hotline.sms.check`
 decides what to say and fits it into the budget.
 """
 
@@ -9,7 +9,7 @@ import re
 from hotline.eligibility import Question, Rule, Verdict
 from hotline.eligibility.dates import format_number
 from hotline.eligibility.model import YES_NO
-from hotline.sms.table import Command
+from hotline.sms.commands import Command
 
 #: Sentences of a keypad prompt that make no sense in an SMS ("… and press #").
 _KEYPAD_SENTENCE = re.compile(r"торчо|решётк|решетк", re.IGNORECASE)

@@ -16,7 +16,7 @@ from hotline.callbacks.requests import CAPPED, CallbackResult
 from hotline.callbacks.windows import callback_hours
 from hotline.sms.texts import SmsTexts
 
-#: Zones a reply can name, by the key of their words in replies.yaml.
+#: Zones a reply can name, by the key of their words in data/sms_replies.yaml.
 ZONE_NOTES = {"Asia/Bishkek": "callback_bishkek_time", "Europe/Moscow": "callback_moscow_time"}
 
 

@@ -5,93 +5,16 @@ the pages rendered from them are memoised here, keyed by the answers themselves:
 changes, the cache hands out new answer objects and the pages are rendered again.
 """
 
-from dataclasses import dataclass
-
 from hotline.directory.cache import DirectoryCache, MatchView
 from hotline.sms.conversation import Menu
 from hotline.sms.offices import OfficeFormatter, Section
 from hotline.sms.regions import RegionBook
-from hotline.sms.render import RenderedSms, render_sms_reply
-from hotline.sms.table import Command
+from hotline.sms.render import RenderedSms, Renderer, Reply
+from hotline.sms.commands import Command
 from hotline.sms.texts import SmsTexts
 
-MAX_PAGES = 20
 #: Scopes whose offices are named for a region or place (the others are national).
 LOCAL_SCOPES = ("place", "region", "fallback")
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What to answer, and what it leaves open: a menu, a region to remember."""
-
-    sms: RenderedSms
-    menu: Menu | None = None
-    command: str | None = None  # the command the message reached (stored on its row)
-    region: str | None = None  # a region (and place) the message named or chose: remembered
-    place: str | None = None
-    unmatched: bool = False
-    language: str | None = None  # the conversation's language from now on, when the reply changed it
-    check: tuple[str, dict] | None = None  # an eligibility check's rule id and answers so far
-
-
-class Renderer:
-    """:func:`render_sms_reply` with the configured budget, and a way to keep a required ending.
-
-    Rendering is pure and most replies are the same few texts (the command list, a region
-    question, "no such choice"), so results are memoised: transliterating and counting segments
-    again for every "?" would cost more than the rest of the webhook.
-    """
-
-    MEMO_SIZE = 4096
-
-    def __init__(self, max_segments: int):
-        self.max_segments = max_segments
-        self._memo: dict[tuple, RenderedSms] = {}
-
-    def render(self, parts: list[str], script: str, hint: str | None = None) -> RenderedSms:
-        key = (tuple(parts), script, hint)
-        sms = self._memo.get(key)
-        if sms is None:
-            sms = render_sms_reply(parts, script=script, max_segments=self.max_segments, more_hint=hint)
-            if len(self._memo) >= self.MEMO_SIZE:
-                self._memo.clear()  # bounded: callback times and the like vary
-            self._memo[key] = sms
-        return sms
-
-    def paginate(self, parts: list[str], script: str, hint: str, footer: str | None = None) -> list[RenderedSms]:
-        """``parts`` as pages of whole parts, each ending with ``hint`` ("1 – more") when more follow;
-        the first page always ends with ``footer`` when there is one (how to check by SMS)."""
-        pages: list[RenderedSms] = []
-        offset = 0
-        if footer:
-            first, offset = self._first_page(parts, script, hint, footer)
-            pages.append(first)
-        while offset < len(parts) and len(pages) < MAX_PAGES:
-            sms = self.render(parts[offset:], script, hint)
-            pages.append(sms)
-            offset += max(len(parts) - offset - sms.dropped, 1)
-        return pages
-
-    def _first_page(self, parts: list[str], script: str, hint: str, footer: str) -> tuple[RenderedSms, int]:
-        """Page 1 ending with ``footer``, and how many parts it holds: all of them, or as many as
-        fit before the hint and the footer."""
-        whole = self.render(parts + [footer], script)
-        if not whole.dropped and not whole.truncated:
-            return whole, len(parts)
-        for keep in range(len(parts) - 1, 0, -1):
-            sms = self.render(parts[:keep] + [hint, footer], script)
-            if not sms.dropped and not sms.truncated:
-                return sms, keep
-        return self.render([hint, footer], script), 0
-
-    def fit(self, optional: list[str], required: list[str], script: str) -> RenderedSms:
-        """``required`` whole (a menu's question must end the SMS), after as many ``optional``
-        parts as fit in front of it."""
-        for keep in range(len(optional), 0, -1):
-            sms = self.render(optional[:keep] + required, script)
-            if not sms.dropped and not sms.truncated:
-                return sms
-        return self.render(required, script)
 
 
 class DirectoryAnswers:

@@ -13,14 +13,15 @@ from datetime import datetime, timezone
 
 from hotline.callbacks.requests import request_callback
 from hotline.sms import record
-from hotline.sms.answers import DirectoryAnswers, Renderer, Reply
-from hotline.sms.callbacks import CallbackPromise
-from hotline.sms.check_input import is_check_form
-from hotline.sms.checks import SmsChecks, Turn
-from hotline.sms.commands import ParsedMessage
+from hotline.sms.directory import DirectoryAnswers
+from hotline.sms.render import Renderer, Reply
+from hotline.sms.callback import CallbackPromise
+from hotline.sms.check.read import is_check_form
+from hotline.sms.check import SmsChecks, Turn
+from hotline.sms.parse import ParsedMessage
 from hotline.sms.conversation import Conversation, Menu
 from hotline.sms.regions import RegionBook
-from hotline.sms.table import Command, CommandTable
+from hotline.sms.commands import Command, CommandTable
 from hotline.sms.texts import SmsTexts
 from hotline.voice.store import save_language
 
@@ -206,7 +207,7 @@ def leaves_check(parsed: ParsedMessage) -> bool:
     return parsed.kind == "command" and not parsed.normalized.replace(" ", "").isdigit()
 
 
-def stored_check(ctx: Context) -> tuple[str | None, dict | None]:
+def stored_check(ctx: Context) -> tuple[str | None, str | None]:
     return ctx.conversation.check_rule, ctx.conversation.check_answers
 
 

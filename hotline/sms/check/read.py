@@ -33,23 +33,6 @@ def today_in_bishkek(now: dt.datetime) -> dt.date:
     return now.replace(tzinfo=dt.timezone.utc).astimezone(BISHKEK).date()
 
 
-def encode_answers(answers: dict) -> dict:
-    """Answers as JSON (dates as ISO text)."""
-    return {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in answers.items()}
-
-
-def decode_answers(rule: Rule, stored: dict | None) -> dict:
-    """The answers :func:`encode_answers` stored; anything this rule does not ask is dropped."""
-    answers = {}
-    for key, value in (stored or {}).items():
-        try:
-            question = rule.question(key)
-        except KeyError:
-            continue
-        answers[key] = dt.date.fromisoformat(value) if question.type == DATE and isinstance(value, str) else value
-    return answers
-
-
 def sms_answer(question: Question, words: list[str], today: dt.date):
     """The answer to ``question`` in the folded ``words`` of one SMS, or :class:`AnswerError`.
 

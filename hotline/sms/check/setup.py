@@ -1,7 +1,7 @@
 """Which command asks which eligibility rule by SMS: checked once, when the app starts."""
 
 from hotline.eligibility import Rule
-from hotline.sms.table import CommandTable
+from hotline.sms.commands import CommandTable
 
 
 class CheckSetupError(ValueError):

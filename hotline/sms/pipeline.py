@@ -1,4 +1,5 @@
-"""One incoming SMS from start to finish, in one transaction on ``db.session``.
+"""One incoming SMS from start to finish (parse, route, answer, render, record), in one transaction
+on ``db.session``.
 
 Lock the number's conversation, catch a Twilio retry, parse, answer, and record the message, its
 reply and the conversation after it (:mod:`hotline.sms.record`); the webhook commits before the
@@ -13,16 +14,17 @@ from hotline.extensions import db
 from hotline.eligibility import Rule
 from hotline.messaging.models import SmsMessage
 from hotline.sms import record
-from hotline.sms.answers import DirectoryAnswers, Renderer, Reply
-from hotline.sms.callbacks import CallbackPromise
-from hotline.sms.checks import SmsChecks
-from hotline.sms.commands import ParsedMessage, parse_message
+from hotline.sms.directory import DirectoryAnswers
+from hotline.sms.render import Renderer, Reply
+from hotline.sms.callback import CallbackPromise
+from hotline.sms.check import SmsChecks
+from hotline.sms.parse import ParsedMessage, parse_message
 from hotline.sms.conversation import Conversation, Update, next_window
 from hotline.sms.offices import OfficeFormatter
 from hotline.sms.regions import RegionBookLoader
-from hotline.sms.replies import Context, Replies
+from hotline.sms.route import Context, Replies
 from hotline.sms.segments import Segments, count_segments
-from hotline.sms.table import CommandTable
+from hotline.sms.commands import CommandTable
 from hotline.sms.texts import SmsTexts
 from hotline.voice.store import saved_language
 
@@ -48,7 +50,7 @@ class Limits:
     menu_hours: float  # SMS_MENU_HOURS
 
 
-class SmsEngine:
+class SmsPipeline:
     """The SMS channel for one app: commands, texts and answers, bound together."""
 
     def __init__(self, commands: CommandTable, texts: SmsTexts, directory: DirectoryCache,
@@ -57,7 +59,7 @@ class SmsEngine:
         self.renderer = Renderer(limits.max_segments)
         formatter = OfficeFormatter(texts)
         self.answers = DirectoryAnswers(directory, formatter, texts, self.renderer)
-        checks = SmsChecks(rules, commands, texts, self.renderer, directory, formatter)
+        self.checks = checks = SmsChecks(rules, commands, texts, self.renderer, directory, formatter)
         self.replies = Replies(commands, texts, self.renderer, self.answers, promise, checks)
         self.books = RegionBookLoader()
         # What people text repeats ("bala", "1", "KOMOK OSH"): parsing is pure, so it is memoised

@@ -1,0 +1,202 @@
+"""What an incoming SMS asks for: a command and its arguments, a menu choice, or nothing we know.
+
+``parse_message`` is pure: it reads the text, the command table and the place index, and says
+what it found. It keeps no state; the webhook knows whether a menu is open and what to answer.
+
+How a text is read, in order:
+
+1. blank → ``empty``; only question marks → the command that lists ``?``;
+2. one digit 1-9 alone → ``menu_reply`` (an answer to the numeric menu the caller has open);
+3. a region or place at the very start is put aside ("Ош комок");
+4. the first word(s) after it: a spelling of a command, exactly or without a Kyrgyz case ending;
+5. otherwise a command spelled so anywhere later ("мага жардам керек"), for commands that allow
+   it; phrases listed as exclusions ("бала бакча") never count;
+6. otherwise the first word(s) with one typo (words and spellings of 4 letters or more, never
+   numbers or abbreviations, never opt-out/in);
+7. in the remaining words: the first region or place (exact, case ending, then one typo) and
+   every number. Other words are ignored ("bala pls", "komok osh kerek").
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from hotline.sms.normalize import Script, fold_for_match, script_of
+from hotline.sms.places import Place, PlaceIndex, strip_case_ending
+from hotline.sms.commands import MIN_TYPO_LENGTH, Alias, Command, CommandTable, load_commands
+
+__all__ = ["Command", "CommandTable", "ParsedMessage", "load_commands", "parse_message"]
+
+Kind = Literal["command", "menu_reply", "unmatched", "empty"]
+_MENU_DIGIT = re.compile(r"^[1-9]$")
+_QUESTION_MARKS = str.maketrans({"？": "?", "¿": "?", "⁇": "?"})
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    """What the text asks for.
+
+    ``command`` is a command code (see ``data/sms_commands.yaml``); ``region`` and ``place`` are
+    codes from ``data/regions.yaml``; ``numbers`` are the numbers in the text, in order (for a
+    ``menu_reply``, the choice). ``script`` is the alphabet to answer in, ``normalized`` the
+    folded text, and ``language`` the language of the spelling that matched (``ky``, ``ru`` or
+    ``en``; None when nothing matched).
+    """
+
+    kind: Kind
+    command: str | None = None
+    region: str | None = None
+    place: str | None = None
+    numbers: list[int] = field(default_factory=list)
+    script: Script = "latin"
+    normalized: str = ""
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class _Hit:
+    alias: Alias
+    start: int
+    end: int
+
+
+def parse_message(text: str, commands: CommandTable,
+                  regions: PlaceIndex | Iterable[Mapping] | Mapping,
+                  places: Iterable[Mapping] | Mapping = (), *,
+                  default_script: Script = "latin") -> ParsedMessage:
+    """Classify one incoming SMS.
+
+    ``regions`` is a :class:`PlaceIndex` built once at start-up (fast), or the ``regions`` and
+    ``places`` rows of ``load_directory()`` (indexed on every call: fine for a script, slow for a
+    webhook). ``default_script`` is the answer's alphabet when the text has no letters ("2").
+    """
+    text = text or ""
+    index = regions if isinstance(regions, PlaceIndex) else PlaceIndex.build(regions, places)
+    script = script_of(text, default_script)
+    normalized = fold_for_match(text)
+    parsed = dict(script=script, normalized=normalized)
+    if not text.strip():
+        return ParsedMessage("empty", **parsed)
+    symbol = _symbol(text, commands)
+    if symbol:
+        return ParsedMessage("command", symbol.command, language=symbol.language(script), **parsed)
+    words = normalized.split()
+    if len(words) == 1 and _MENU_DIGIT.match(words[0]):
+        return ParsedMessage("menu_reply", numbers=[int(words[0])], **parsed)
+
+    leading = _place_at(index, words, 0, text)
+    start = leading[1] if leading else 0
+    # An exact spelling anywhere beats a typo in the first word: "барам Россияга" is "I am
+    # going to Russia", not BALA one letter off.
+    hit = (_command_at(commands, words, start, typo=False)
+           or _command_anywhere(commands, words, start + 1)
+           or _command_at(commands, words, start, typo=True))
+    used = set(range(hit.start, hit.end)) if hit else set()
+    place = leading[0] if leading else _place_in(index, words, used, text)
+    numbers = [int(word) for i, word in enumerate(words) if word.isdigit() and i not in used]
+    found = dict(region=place.region if place else None, place=place.place if place else None,
+                 numbers=numbers, **parsed)
+    if hit is None:
+        return ParsedMessage("unmatched", **found)
+    return ParsedMessage("command", hit.alias.command, language=hit.alias.language(script), **found)
+
+
+def _symbol(text: str, table: CommandTable) -> Alias | None:
+    compact = "".join(text.split()).translate(_QUESTION_MARKS)
+    if compact and set(compact) == {"?"}:
+        compact = "?"
+    return table.symbols.get(compact)
+
+
+def _exact(table: CommandTable, key: str) -> Alias | None:
+    """The alias spelled ``key``, or ``key`` without a case ending (балага, жардамга) except for
+    commands that must be exact: "стопа" (a foot) must not stop anyone's messages."""
+    alias = table.aliases.get(key)
+    if alias is None:
+        stem = strip_case_ending(key, table.aliases)
+        alias = table.aliases.get(stem) if stem else None
+        if alias and not table.commands[alias.command].typos:
+            return None
+    return alias
+
+
+def _excluded(table: CommandTable, words: list[str], start: int) -> int:
+    """How many words from ``start`` an exclusion phrase covers (0 when none starts there)."""
+    for size in range(min(table.max_words, len(words) - start), 0, -1):
+        key = "".join(words[start:start + size])
+        if key in table.exclusions or strip_case_ending(key, table.exclusions):
+            return size
+    return 0
+
+
+def _command_at(table: CommandTable, words: list[str], start: int, typo: bool) -> _Hit | None:
+    """A command spelled by the words at ``start``: exactly, or (``typo``) with one typo."""
+    if start >= len(words) or _excluded(table, words, start):
+        return None
+    find = _typo if typo else _exact
+    for size in range(min(table.max_words, len(words) - start), 0, -1):
+        alias = find(table, "".join(words[start:start + size]))
+        if alias:
+            return _Hit(alias, start, start + size)
+    return None
+
+
+def _typo(table: CommandTable, key: str) -> Alias | None:
+    """The alias one edit away from ``key``, if every alias that close means the same command."""
+    if len(key) < MIN_TYPO_LENGTH or not key.isalpha():
+        return None
+    candidates = [name for length in (len(key) - 1, len(key), len(key) + 1)
+                  for name in table.typo_keys.get(length, ())]
+    close = process.extract(key, candidates, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+    meanings = {table.aliases[name].command for name, _, _ in close}
+    if len(meanings) != 1:
+        return None
+    return table.aliases[min(close, key=lambda found: found[1])[0]]
+
+
+def _command_anywhere(table: CommandTable, words: list[str], start: int) -> _Hit | None:
+    """The first command spelled exactly after ``start``, among those allowed anywhere."""
+    position = start
+    while position < len(words):
+        skip = _excluded(table, words, position)
+        if skip:
+            position += skip
+            continue
+        for size in range(min(table.max_words, len(words) - position), 0, -1):
+            alias = _exact(table, "".join(words[position:position + size]))
+            if alias and table.commands[alias.command].anywhere:
+                return _Hit(alias, position, position + size)
+        position += 1
+    return None
+
+
+def _place_at(index: PlaceIndex, words: list[str], start: int, raw: str) -> tuple[Place, int] | None:
+    """The place named exactly by the words at ``start``, and where its name ends."""
+    for size in range(min(index.max_words, len(words) - start), 0, -1):
+        place = index.lookup(words[start:start + size], raw)
+        if place:
+            return place, start + size
+    return None
+
+
+def _place_in(index: PlaceIndex, words: list[str], used: set[int], raw: str) -> Place | None:
+    """The first place named in the words not ``used`` by the command: exactly, then with a typo."""
+    spans = [(start, size) for size in range(index.max_words, 0, -1)
+             for start in range(len(words) - size + 1)
+             if not used.intersection(range(start, start + size))]
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    for start, size in spans:
+        place = index.lookup(words[start:start + size], raw)
+        if place:
+            return place
+    for start, size in spans:
+        if index.is_name(words[start:start + size]):
+            continue  # a name shared by two places ("karakol"): no guessing by typo either
+        place = index.lookup_typo(words[start:start + size])
+        if place:
+            return place
+    return None
