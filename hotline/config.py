@@ -14,6 +14,9 @@ VAR = ROOT / "var"
 
 #: Environment variables the app reads, with their defaults (documented in the README).
 DEFAULTS = {
+    # "production" refuses to start while a setting below is left at what this public code says
+    # (production_problems); "development" (the default) runs on the defaults as they are
+    "HOTLINE_ENV": "development",
     "DATABASE_URL": f"sqlite:///{VAR / 'hotline.db'}",
     # kombu's SQLAlchemy transport: a real broker in a file, no server to install.
     "CELERY_BROKER_URL": f"sqla+sqlite:///{VAR / 'broker.db'}",
@@ -67,11 +70,16 @@ def settings_from_env(environ=os.environ) -> dict:
     Raises :class:`SettingError` for a setting that cannot be read (the app refuses to start).
     """
     values = {name: environ.get(name) or default for name, default in DEFAULTS.items()}
+    if values["HOTLINE_ENV"] not in ("development", "production"):
+        raise SettingError(f"HOTLINE_ENV must be development or production, not {values['HOTLINE_ENV']!r}")
+    if values["HOTLINE_ENV"] == "production" and production_problems(values):
+        raise SettingError("HOTLINE_ENV=production, but " + "; ".join(production_problems(values)))
     if values["PUBLIC_BASE_URL"] and values["TWILIO_AUTH_TOKEN"] == DEFAULTS["TWILIO_AUTH_TOKEN"]:
         # the placeholder is in this public code: with it, anyone could sign a webhook to a deployment
         raise SettingError("TWILIO_AUTH_TOKEN is not set, and PUBLIC_BASE_URL is: a hotline that Twilio "
                            "reaches checks signatures with the account's own auth token")
     return {
+        "HOTLINE_ENV": values["HOTLINE_ENV"],
         "SECRET_KEY": values["SECRET_KEY"],
         # werkzeug's limits: a Twilio form is a few hundred bytes (an SMS of 1,600 Cyrillic letters,
         # percent-encoded, under 10 KB); past these a request is answered 413 before it is parsed
@@ -117,6 +125,16 @@ def settings_from_env(environ=os.environ) -> dict:
         "CALLBACK_COUNTRIES": country_codes(values["CALLBACK_COUNTRIES"]),
         "DIRECTORY_CACHE_SECONDS": 2.0,
     }
+
+
+def production_problems(values: dict) -> list[str]:
+    """What a deployment must never leave at its default, each named: the secrets this public code
+    holds, and the address Twilio signs (without it the signed URL would come from the client's Host)."""
+    problems = [f"{name} is left at its development default" for name in ("SECRET_KEY", "TWILIO_AUTH_TOKEN")
+                if values[name] == DEFAULTS[name]]
+    if not values["PUBLIC_BASE_URL"].startswith("https://"):
+        problems.append("PUBLIC_BASE_URL must be the https:// address Twilio calls")
+    return problems
 
 
 def _list(text: str) -> list[str]:

@@ -70,6 +70,29 @@ def test_a_deployment_needs_its_own_twilio_token(token):
     assert settings_from_env({})["TWILIO_AUTH_TOKEN"] == "dev-auth-token"  # development: `make run`, `flask simulate`
 
 
+PRODUCTION = {"HOTLINE_ENV": "production", "SECRET_KEY": "a-long-random-secret", "TWILIO_AUTH_TOKEN": "the-account-token",
+              "PUBLIC_BASE_URL": "https://hotline.example.org"}
+
+
+@pytest.mark.parametrize(("left_out", "named"), [
+    ({"SECRET_KEY": ""}, "SECRET_KEY is left at its development default"),
+    ({"SECRET_KEY": "dev-only-change-me"}, "SECRET_KEY is left at its development default"),
+    ({"TWILIO_AUTH_TOKEN": "dev-auth-token"}, "TWILIO_AUTH_TOKEN is left at its development default"),
+    ({"PUBLIC_BASE_URL": ""}, "PUBLIC_BASE_URL must be the https:// address Twilio calls"),
+    ({"PUBLIC_BASE_URL": "http://hotline.example.org"}, "PUBLIC_BASE_URL must be the https:// address Twilio calls"),
+])
+def test_production_refuses_to_start_on_a_development_default(left_out, named):
+    with pytest.raises(SettingError, match=named):
+        settings_from_env(PRODUCTION | left_out)
+
+
+def test_production_with_its_own_settings_starts_and_development_needs_none():
+    assert settings_from_env(PRODUCTION)["HOTLINE_ENV"] == "production"
+    assert settings_from_env({})["HOTLINE_ENV"] == "development"
+    with pytest.raises(SettingError, match="HOTLINE_ENV must be development or production"):
+        settings_from_env({"HOTLINE_ENV": "prod"})
+
+
 def test_gunicorn_and_flask_say_why_without_a_traceback():
     env = os.environ | {"CALLBACK_COUNTRIES": "Kyrgyzstan"}
     done = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env,
