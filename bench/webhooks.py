@@ -1,28 +1,52 @@
-"""Webhook throughput and latency against a bare constant-TwiML endpoint, in the same run.
+"""Each webhook's throughput and latency, against two baselines measured in the same run.
 
-    .venv/bin/python bench/webhooks.py --database sqlite      # or postgres
-    .venv/bin/python bench/webhooks.py --database postgres --scenarios incoming,step --seconds 15
-    .venv/bin/python bench/webhooks.py --database postgres --app no-database   # measuring only
+    .venv/bin/python bench/webhooks.py --database sqlite        # or postgres
+    .venv/bin/python bench/webhooks.py --database postgres --endpoints incoming,sms --seconds 20
 
-Both apps are served the same way (gunicorn, the same workers) and driven by ``wrk`` (Debian's
-package: ``apt-get install wrk``) at 16 connections with prepared, correctly signed requests.
-Scenarios: ``incoming`` (a new call: the call row, the caller's language, the first menu) and
-``step`` (key presses through the menus, including office lists by region and language switches).
-Prints requests/s, p50 and p99 for each, and the ratio to the bare endpoint. ``--app no-database``
-serves the hotline with its database work taken out (``bench/taken_apart.py``), to see what that
-work costs.
+Three gunicorns, each with 2 sync workers (as the Procfile runs the hotline), on one fresh database
+(SQLite in a temporary file, or the PostgreSQL database ``bench_webhooks``, dropped and made again;
+``BENCH_POSTGRES_URL`` names another), migrated and seeded:
+
+- ``bare``: constant TwiML (``bench/baselines.py``);
+- ``durable``: constant TwiML after inserting and committing one row through ``db.session``;
+- ``hotline``: ``wsgi:app``.
+
+For each endpoint, ``wrk`` (``apt-get install -y wrk``; 2 threads, 16 connections, ``--seconds``
+each) drives the two baselines and then the hotline with the same file of correctly signed requests
+(``bench/wrk_requests.lua`` sends every line once), after a 2-second warm-up of the hotline on other
+requests. Every request is new to the hotline: a new CallSid or MessageSid, from 1,000 numbers (half
++996, half +7). Endpoints:
+
+- ``incoming``: ``POST /twilio/voice``, a new call (no language saved yet: the language menu);
+- ``menu``: ``POST /twilio/voice/flow/main/menu?l=ky&s=1``, keys 1-7 of the main menu;
+- ``region``: ``POST /twilio/voice/flow/regions/choose?l=ky&t=legal_aid&b=jardam.menu&s=3``, keys 1-9:
+  the free legal aid offices of that region (the office list read from the directory);
+- ``sms``: ``POST /twilio/sms``, ``KOMOK OSH`` and ``jardam 9`` in turn (at most ~10 messages a
+  number per run, under the default flood cap of 10 replies an hour; the script counts capped ones);
+- ``status``: ``POST /twilio/voice/status``, ``completed``, for calls the ``incoming`` run recorded.
+
+It prints requests/s, p50 and p99 for each server, the hotline's ratio to the durable baseline
+(the issue's target: at least 0.5 on the worst endpoint) and to the bare one, and the share of the
+two CPUs that other processes used meanwhile ("others": a test suite run beside it; more than a few
+per cent and the row is disturbed, so run it again). The baselines do not care if a request repeats;
+the hotline must never run out of requests (it says so if it does: raise ``--requests``). Errors are wrk's
+(socket errors, HTTP status 400 and over) plus the hotline's logged failures (a failing webhook
+answers 200 with an apology, and logs it). The broker is Redis (database 11, emptied first;
+``BENCH_BROKER_URL`` names another); the audio directory is empty, so prompts are ``<Say>``.
 """
 
 import argparse
 import json
 import os
-import random
+import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -34,60 +58,87 @@ from fresh_db import fresh_database  # bench/, beside this script
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TOKEN = "bench-auth-token"
-CALLERS = ["+79261234567", "+996555123456", "+77011234567", "+996700111222"]
-STEPS = [  # (path with state, digits): what callers press, weighted toward the office lists
-    ("/twilio/voice/flow/main/menu?l=ky", "3"),
-    ("/twilio/voice/flow/main/menu?l=ru", "1"),
-    ("/twilio/voice/flow/jardam/menu?l=ky", "1"),
-    ("/twilio/voice/flow/regions/choose?l=ky&t=legal_aid&b=jardam.menu", "4"),
-    ("/twilio/voice/flow/regions/choose?l=ru&t=legal_aid&b=jardam.menu", "9"),
-    ("/twilio/voice/flow/regions/offices?l=ky&t=legal_aid&r=osh&b=jardam.menu", "3"),
-    ("/twilio/voice/flow/jobs/menu?l=ky", "2"),
-    ("/twilio/voice/flow/regions/choose?l=ky&t=training&b=jobs.menu", "2"),
-    ("/twilio/voice/flow/russia/menu?l=ky", "4"),
-    ("/twilio/voice/flow/benefits/menu?l=ru", "3"),
-    ("/twilio/voice/flow/main/menu?l=ky", "8"),
-    ("/twilio/voice/flow/children/menu?l=ky", ""),
-]
+NUMBERS = 1000
+HOTLINE_NUMBER = "+996312000000"
+ACCOUNT = "AC" + "1" * 32
+SMS_BODIES = ["KOMOK OSH", "jardam 9"]
+ENDPOINTS = ["incoming", "menu", "region", "sms", "status"]
+
+
+def number(n: int) -> str:
+    """One of 1,000 callers: half on a Kyrgyz mobile, half on a Russian one."""
+    n %= NUMBERS
+    return f"+996700{n:06d}" if n % 2 else f"+7926{n:07d}"
+
+
+def call_form(sid: str, n: int, **extra) -> dict:
+    return {"CallSid": sid, "From": number(n), "To": HOTLINE_NUMBER, "AccountSid": ACCOUNT,
+            "CallStatus": "in-progress", "Direction": "inbound", **extra}
+
+
+def webhook(endpoint: str, n: int, sid: str) -> tuple[str, dict]:
+    """The path and form of request ``n`` to ``endpoint``, for the call or message ``sid``."""
+    if endpoint == "incoming":
+        return "/twilio/voice", call_form(sid, n)
+    if endpoint == "menu":
+        return "/twilio/voice/flow/main/menu?l=ky&s=1", call_form(sid, n, Digits=str(1 + n % 7))
+    if endpoint == "region":
+        return ("/twilio/voice/flow/regions/choose?l=ky&t=legal_aid&b=jardam.menu&s=3",
+                call_form(sid, n, Digits=str(1 + n % 9)))
+    if endpoint == "sms":
+        return "/twilio/sms", {"MessageSid": sid, "From": number(n), "To": HOTLINE_NUMBER, "AccountSid": ACCOUNT,
+                               "Body": SMS_BODIES[(n // NUMBERS) % 2], "NumSegments": "1"}
+    if endpoint == "status":
+        return "/twilio/voice/status", call_form(sid, n, CallStatus="completed", CallDuration=str(20 + n % 200))
+    raise ValueError(endpoint)
+
+
+def sid_for(endpoint: str, series: int, n: int) -> str:
+    """A SID of Twilio's shape (two letters, 32 hex digits), unique to the series and ``n``."""
+    return ("SM" if endpoint == "sms" else "CA") + f"{series:04x}{n:028x}"
 
 
 def signed_line(base: str, path: str, params: dict) -> str:
+    """``path <TAB> form <TAB> X-Twilio-Signature``: one line of ``bench/wrk_requests.lua``'s file."""
     signature = RequestValidator(TOKEN).compute_signature(base + path, params)
     return f"{path}\t{urlencode(params)}\t{signature}"
 
 
-def requests_for(scenario: str, base: str, count: int = 20000) -> list[str]:
+def write_requests(path: Path, base: str, endpoint: str, series: int, count: int,
+                   sids: list[str] | None = None) -> Path:
+    """``count`` signed requests to ``endpoint`` (new SIDs of ``series``, or ``sids`` in turn)."""
     lines = []
     for n in range(count):
-        sid = f"CA{n:032x}"
-        params = {"CallSid": sid, "From": random.choice(CALLERS), "To": "+996312000000",
-                  "AccountSid": "AC" + "1" * 32, "CallStatus": "in-progress", "Direction": "inbound"}
-        if scenario == "incoming":
-            lines.append(signed_line(base, "/twilio/voice", params))
-        else:
-            path, digits = random.choice(STEPS)
-            if digits:
-                params["Digits"] = digits
-            lines.append(signed_line(base, path, params))
-    return lines
+        sid = sids[n % len(sids)] if sids else sid_for(endpoint, series, n)
+        lines.append(signed_line(base, *webhook(endpoint, n, sid)))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
-def serve(app: str, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(target: list[str], port: int, env: dict, workers: int, log: Path) -> subprocess.Popen:
+    """gunicorn serving ``target`` (its last arguments) on ``port``, once it answers."""
     command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--log-level", "warning", app]
-    if threads > 1:
-        command[1:1] = ["--worker-class", "gthread", "--threads", str(threads)]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+               "--log-level", "warning", *target]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{' '.join(target)} exited: see {log}")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return proc
         except urllib.error.HTTPError:
-            return proc  # it answers (the bare app has no /healthz)
+            return proc  # it answers (the baselines have no /healthz)
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"{app} did not start on port {port}")
+    raise RuntimeError(f"{' '.join(target)} did not start on port {port}")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -95,63 +146,166 @@ def stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
-def drive(port: int, lines: list[str], seconds: int, connections: int, workdir: Path) -> dict:
-    requests_file = workdir / f"requests-{port}.tsv"
-    requests_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+def workers_of(proc: subprocess.Popen) -> list[int]:
+    """The pids of a gunicorn master's workers (its children)."""
+    children = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(proc.pid):
+            children.append(int(status.parent.name))
+    return sorted(children)
+
+
+def rss_mb(pid: int) -> float:
+    """VmRSS of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def prepare(database: str, workdir: Path, postgres_default: str) -> dict:
+    """A migrated, seeded database with the durable baseline's table; the servers' environment."""
+    broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/11")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMS_", "PUBLIC_BASE_URL"))} | {
+        "DATABASE_URL": fresh_database(database, workdir, postgres_default), "TWILIO_AUTH_TOKEN": TOKEN,
+        "CELERY_BROKER_URL": broker, "AUDIO_DIR": str(workdir / "audio"), "FLASK_APP": "wsgi",
+    }
+    if broker.startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(broker).flushdb()
+    for command in (["db", "upgrade"], ["seed"]):
+        subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-c", "import baselines; baselines.create_table()"], cwd=ROOT / "bench",
+                   env=env, check=True)
+    return env
+
+
+def drive(port: int, requests_file: Path, seconds: float, connections: int, pids: list[int] = ()) -> dict:
+    """wrk for ``seconds`` on ``port``: requests/s, p50, p99, errors, and the share of the CPUs that
+    others used meanwhile (``pids``: the servers' processes, ours)."""
+    before = cpu_snapshot(pids)
     out = subprocess.run(
         ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
-         "-s", str(ROOT / "bench" / "wrk_requests.lua"), f"http://127.0.0.1:{port}", "--", str(requests_file)],
+         "-s", str(ROOT / "bench" / "wrk_requests.lua"), f"http://127.0.0.1:{port}", "--", str(requests_file), "2"],
         capture_output=True, text=True, check=True).stdout
     result = json.loads(next(line for line in out.splitlines() if line.startswith("JSON "))[5:])
     result["rps"] = result["requests"] / result["seconds"]
+    result["others_cpu"] = others_share(before, cpu_snapshot(pids))
     return result
 
 
-def prepare_database(kind: str, workdir: Path) -> str:
-    return fresh_database(kind, workdir, "postgresql+psycopg://postgres@127.0.0.1:5432/bench_voice")
+def failures_logged(log: Path) -> int:
+    """The hotline's logged webhook failures so far (each was answered with an apology)."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return text.count("webhook failed") + text.count("could not log the failed message")
+
+
+def query(url: str, sql: str) -> list[tuple]:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(sqlalchemy.text(sql))]
+    finally:
+        engine.dispose()
+
+
+def load() -> str:
+    return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def cpu_snapshot(pids: list[int]) -> tuple[float, float, float]:
+    """(when, CPU seconds the machine was busy, CPU seconds of it ours): ours are ``pids``, every
+    PostgreSQL process, this process and its finished children (wrk). The rest is someone else's,
+    e.g. a test suite running beside the benchmark (see :func:`others_share`)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    postgres = [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/comm") if _read(p).strip() == "postgres"]
+    ours = 0
+    for pid in set(pids) | set(postgres):
+        fields = _read(Path(f"/proc/{pid}/stat")).rsplit(")", 1)[-1].split()
+        if len(fields) > 12:
+            ours += int(fields[11]) + int(fields[12])  # utime, stime
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    mine = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+    return time.monotonic(), (user + nice + system + irq + softirq + steal) / tick, ours / tick + mine
+
+
+def others_share(before: tuple, after: tuple) -> float:
+    """The share of the machine's CPUs that processes not ours used between two snapshots."""
+    elapsed = (after[0] - before[0]) * os.cpu_count()
+    return max(0.0, (after[1] - before[1]) - (after[2] - before[2])) / elapsed
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:  # the process ended
+        return ""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--scenarios", default="incoming,step")
+    parser.add_argument("--endpoints", default=",".join(ENDPOINTS), help="comma-separated, of " + ", ".join(ENDPOINTS))
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)")
-    parser.add_argument("--app", choices=["real", "no-database"], default="real",
-                        help="the real app, or without its database work (measuring only: bench/taken_apart.py)")
+    parser.add_argument("--requests", type=int, default=30000, help="prepared requests per endpoint (never repeated)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
-        sys.exit("wrk is not installed (apt-get install wrk)")
-    random.seed(7)
+        sys.exit("wrk is not installed (apt-get install -y wrk)")
     workdir = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-    env = os.environ | {
-        "DATABASE_URL": prepare_database(args.database, workdir), "TWILIO_AUTH_TOKEN": TOKEN,
-        "CELERY_BROKER_URL": f"sqla+sqlite:///{workdir / 'broker.db'}", "AUDIO_DIR": str(workdir / "audio"),
-        "FLASK_APP": "wsgi",
+    env = prepare(args.database, workdir, "postgresql+psycopg://postgres@127.0.0.1:5432/bench_webhooks")
+    ports = {name: free_port() for name in ("bare", "durable", "hotline")}
+    log = workdir / "hotline.log"
+    servers = {
+        "bare": serve(["--chdir", "bench", "baselines:bare"], ports["bare"], env, args.workers, workdir / "bare.log"),
+        "durable": serve(["--chdir", "bench", "baselines:durable"], ports["durable"], env, args.workers,
+                         workdir / "durable.log"),
+        "hotline": serve(["wsgi:app"], ports["hotline"], env, args.workers, log),
     }
-    for command in (["db", "upgrade"], ["seed"]):
-        subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    bare, real = 18081, 18082
-    servers = [serve("bench.bare_app:app", bare, env, args.workers, args.threads),
-               serve("wsgi:app" if args.app == "real" else "bench.taken_apart:voice_without_database()",
-                     real, env, args.workers, args.threads)]
+    base = f"http://127.0.0.1:{ports['hotline']}"
+    pids = [pid for server in servers.values() for pid in [server.pid, *workers_of(server)]]
+    results = []
     try:
-        print(f"database={args.database} app={args.app} workers={args.workers} threads={args.threads} "
-              f"connections={args.connections} seconds={args.seconds}")
-        print(f"{'scenario':10} {'endpoint':8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'ratio':>6}")
-        for scenario in args.scenarios.split(","):
-            lines = requests_for(scenario, f"http://127.0.0.1:{real}")
-            drive(real, lines[:2000], 2, args.connections, workdir)  # warm up the caches
-            baseline = drive(bare, lines, args.seconds, args.connections, workdir)
-            measured = drive(real, lines, args.seconds, args.connections, workdir)
-            for name, result in (("bare", baseline), ("hotline", measured)):
-                ratio = result["rps"] / baseline["rps"]
-                print(f"{scenario:10} {name:8} {result['rps']:8.0f} {result['p50_ms']:7.2f} {result['p99_ms']:7.2f} "
-                      f"{result['errors'] + result['non2xx']:6d} {ratio:6.2f}")
+        print(f"database={args.database} workers={args.workers} connections={args.connections} "
+              f"seconds={args.seconds} {load()}")
+        print(f"{'endpoint':9} {'server':8} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+              f"{'÷durable':>8} {'÷bare':>6} {'others':>6}")
+        for series, endpoint in enumerate(args.endpoints.split(",")):
+            sids = None
+            if endpoint == "status":  # callbacks for the calls the incoming run recorded
+                sids = [row[0] for row in query(env["DATABASE_URL"], "SELECT external_id FROM calls ORDER BY id")]
+            warm = write_requests(workdir / "warm.tsv", base, endpoint, 2 * series + 1, 3000, sids and sids[::-1])
+            drive(ports["hotline"], warm, 2, args.connections)
+            lines = write_requests(workdir / f"{endpoint}.tsv", base, endpoint, 2 * series + 2, args.requests, sids)
+            failed_before = failures_logged(log)
+            measured = {name: drive(ports[name], lines, args.seconds, args.connections, pids)
+                        for name in ("bare", "durable", "hotline")}
+            measured["hotline"]["errors"] += failures_logged(log) - failed_before
+            for name, result in measured.items():
+                errors = result["errors"] + result["http_errors"]
+                print(f"{endpoint:9} {name:8} {result['rps']:7.0f} {result['p50_ms']:7.2f} {result['p99_ms']:7.2f} "
+                      f"{errors:6d} {result['rps'] / measured['durable']['rps']:8.2f} "
+                      f"{result['rps'] / measured['bare']['rps']:6.2f} {result['others_cpu']:6.0%}"
+                      + ("  (requests ran out: some were sent twice)" if result["wrapped"] and name == "hotline"
+                         else ""))
+            results.append({"endpoint": endpoint, **{name: measured[name] for name in measured}})
+        if "sms" in args.endpoints:
+            capped = query(env["DATABASE_URL"], "SELECT count(*) FROM sms_messages WHERE status = 'capped'")[0][0]
+            print(f"SMS past the flood cap: {capped}")
+        print(f"{load()}")
+        print("JSON " + json.dumps({"database": args.database, "results": results}))
     finally:
-        for server in servers:
+        for server in servers.values():
             stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
