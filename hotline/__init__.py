@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         VAR.mkdir(exist_ok=True)
 
+    from hotline import callers  # noqa: F401  (its table, for migrations)
     from hotline.extensions import db, migrate
 
     db.init_app(app)

@@ -26,7 +26,7 @@ from hotline.sms.route import Context, Replies
 from hotline.sms.segments import Segments, count_segments
 from hotline.sms.commands import CommandTable
 from hotline.sms.texts import SmsTexts
-from hotline.voice.store import saved_language
+from hotline.callers import saved_language
 
 
 MEMO_SIZE = 8192

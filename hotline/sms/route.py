@@ -23,7 +23,7 @@ from hotline.sms.conversation import Conversation, Menu
 from hotline.sms.regions import RegionBook
 from hotline.sms.commands import Command, CommandTable
 from hotline.sms.texts import SmsTexts
-from hotline.voice.store import save_language
+from hotline.callers import save_language
 
 LANGUAGE_KEYS = {1: "ky", 2: "ru"}
 

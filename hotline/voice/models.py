@@ -61,16 +61,6 @@ class CallEvent(db.Model):
     __table_args__ = (Index("uq_call_events_call_sid_step", "call_sid", "step", unique=True),)
 
 
-class CallerPreference(db.Model):
-    """What the hotline remembers about a number: the language the caller chose."""
-
-    __tablename__ = "caller_preferences"
-
-    number: Mapped[str] = mapped_column(String(20), primary_key=True)  # E.164
-    language: Mapped[str] = mapped_column(String(2))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
 class Voicemail(db.Model):
     """A message left after the tone; the recording stays at Twilio, we keep its address."""
 

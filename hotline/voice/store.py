@@ -1,32 +1,19 @@
 """What a call reads and writes, on ``db.session``: the webhook commits it all before it answers.
 
+The language a number chose is :mod:`hotline.callers`' (both channels share it); the names are
+here too, so a call's code reads from one place.
+
 Each function is one statement. Twilio's retries are idempotent through the unique keys: the
 call's ``CallSid``, an event's ``(CallSid, step)``, a voicemail's ``RecordingSid``.
 """
 
 from sqlalchemy import case, func, update
 
+from hotline.callers import save_language, saved_language  # noqa: F401  (a call's reads, in one place)
 from hotline.extensions import db
 from hotline.timeutil import utcnow
 from hotline.upsert import insert_for
-from hotline.voice.models import Call, CallerPreference, CallEvent, Voicemail
-
-
-def saved_language(caller: str | None) -> str | None:
-    """The language this number chose before, if any (one read by primary key)."""
-    if caller is None:
-        return None
-    preference = db.session.get(CallerPreference, caller)
-    return preference.language if preference else None
-
-
-def save_language(caller: str | None, lang: str) -> None:
-    """Remember ``lang`` for the number: its next call, and its SMS replies, start in it."""
-    if caller is None:
-        return
-    statement = insert_for(CallerPreference).values(number=caller, language=lang, updated_at=utcnow())
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["number"], set_={"language": lang, "updated_at": statement.excluded.updated_at}))
+from hotline.voice.models import Call, CallEvent, Voicemail
 
 
 def record_call(sid: str, caller: str | None, hotline_number: str | None, language: str | None,

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from hotline.callbacks.models import CallbackRequest
 from hotline.extensions import db
 from hotline.messaging.models import SmsMessage
-from hotline.voice.models import Call, CallerPreference, Voicemail
+from hotline.callers import CallerPreference
+from hotline.voice.models import Call, Voicemail
 from hotline.hours import ServiceHours
 from tests.twilio_fake import SignedTwilio
 
