@@ -22,13 +22,15 @@ from hotline.phones import to_e164
 from hotline.twilio import twilio_request, twiml, verified
 from hotline.voice import store
 from hotline.voice.engine import SAY_LANGUAGE, Caller
+from hotline.voice.views import seconds, twilio_form
 
 log = logging.getLogger(__name__)
 bp = Blueprint("callbacks", __name__, url_prefix="/twilio/voice")
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger one is no row of ours (and the driver would refuse it)
 
 
 def _call_sid() -> str:
-    sid = request.form.get("CallSid", "")
+    sid = twilio_form().get("CallSid", "")
     if not sid or len(sid) > 64:
         abort(400, "CallSid is required")
     return sid
@@ -36,7 +38,7 @@ def _call_sid() -> str:
 
 def _attempt_id() -> int:
     value = request.args.get("attempt", "")
-    if not value.isdigit() or len(value) > 12:
+    if not value.isascii() or not value.isdigit() or len(value) > 12 or int(value) > MAX_ID:
         abort(400, "attempt is required")
     return int(value)
 
@@ -67,7 +69,7 @@ def missed():
 def answer(request_id: int):
     """The person picked up the call we placed: greet them, then a person or their menu."""
     sid = _call_sid()
-    callback = db.session.get(CallbackRequest, request_id)
+    callback = db.session.get(CallbackRequest, request_id) if request_id <= MAX_ID else None
     if callback is None:
         abort(404)
     now = datetime.now(timezone.utc)
@@ -86,13 +88,14 @@ def status(request_id: int):
     sid, call_status, attempt_id = _call_sid(), request.form.get("CallStatus", ""), _attempt_id()
     if not call_status or len(call_status) > 20:
         abort(400, "CallStatus is required")
-    duration = request.form.get("CallDuration", "")
-    result = apply_call_status(request_id, attempt_id, sid, call_status,
-                               int(duration) if duration.isdigit() else None)
+    if request_id > MAX_ID:
+        abort(404)
+    duration = seconds(request.form.get("CallDuration"))
+    result = apply_call_status(request_id, attempt_id, sid, call_status, duration)
     if result is None:
         abort(404)
     if call_status in ANSWERED:  # the call's own row exists once the person picked up (answer())
-        store.update_call_status(sid, call_status, int(duration) if duration.isdigit() else None)
+        store.update_call_status(sid, call_status, duration)
         db.session.commit()
     return "", 204
 

@@ -24,12 +24,28 @@ log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")
 
 
+def seconds(value: str | None) -> int | None:
+    """A duration Twilio sent (``CallDuration``, ``RecordingDuration``); None for anything that is
+    not a plain count of seconds a column can hold ("", "-1", "¹", twenty nines)."""
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def twilio_form():
+    """The request's form; 400 when it holds what no Twilio request does, a NUL character (PostgreSQL
+    text cannot store one, so the first write would fail and the caller hear an apology)."""
+    form = request.form
+    if any("\x00" in value for values in form.listvalues() for value in values):
+        abort(400, "a NUL character in the form")
+    return form
+
+
 def engine():
     return current_app.extensions["voice"]
 
 
 def caller_from_request() -> Caller:
-    form = request.form
+    form = twilio_form()
     sid = form.get("CallSid", "")
     if not sid or len(sid) > 64:
         abort(400, "CallSid is required")
@@ -64,11 +80,10 @@ def flow_step(flow: str, node: str):
 @twilio_request
 def status():
     """The call status callback: final status and duration."""
-    sid, call_status = request.form.get("CallSid"), request.form.get("CallStatus")
-    if not sid or not call_status:
+    sid, call_status = twilio_form().get("CallSid"), request.form.get("CallStatus")
+    if not sid or not call_status or len(sid) > 64:
         abort(400, "CallSid and CallStatus are required")
-    duration = request.form.get("CallDuration", "")
-    store.update_call_status(sid, call_status[:20], int(duration) if duration.isdigit() else None,
+    store.update_call_status(sid, call_status[:20], seconds(request.form.get("CallDuration")),
                              to_e164(request.form.get("From", "")))
     db.session.commit()
     return "", 204
@@ -78,13 +93,12 @@ def status():
 @twilio_request
 def recording():
     """The recording status callback of a voicemail."""
-    sid, recording_sid = request.form.get("CallSid"), request.form.get("RecordingSid")
-    if not sid or not recording_sid:
+    sid, recording_sid = twilio_form().get("CallSid"), request.form.get("RecordingSid")
+    if not sid or not recording_sid or len(sid) > 64 or len(recording_sid) > 64:
         abort(400, "CallSid and RecordingSid are required")
-    duration = request.form.get("RecordingDuration", "")
     caller = to_e164(request.form.get("From", ""))
     store.store_voicemail(sid, caller, recording_sid, request.form.get("RecordingUrl"),
-                          int(duration) if duration.isdigit() else None)
+                          seconds(request.form.get("RecordingDuration")))
     db.session.commit()
     return "", 204
 
@@ -94,10 +108,10 @@ def apology(source: str) -> VoiceResponse:
     response = VoiceResponse()
     response.say(engine().speech.catalogue.text("ky", "fallback.apology"), language=SAY_LANGUAGE["ky"])
     response.hangup()
-    caller = to_e164(request.form.get("From", ""))
+    caller, sid = to_e164(request.form.get("From", "")), request.form.get("CallSid")
     if caller is not None:
         try:
-            request_callback(caller, source=source, call_sid=request.form.get("CallSid"))
+            request_callback(caller, source=source, call_sid=sid if sid and len(sid) <= 64 else None)
             db.session.commit()
         except Exception:  # the database may be why we are here
             db.session.rollback()
@@ -109,6 +123,7 @@ def apology(source: str) -> VoiceResponse:
 @twilio_request
 def fallback():
     """Twilio calls this when the primary URL failed: apologise and promise a call back."""
+    twilio_form()
     return twiml(apology("fallback"))
 
 
