@@ -1,10 +1,13 @@
 """SMS: one line per message, in five steps, each a module (:mod:`~hotline.sms.pipeline` runs them):
 
 1. parse  (:mod:`~hotline.sms.parse`): normalise the text, find a command and its arguments
-   (:mod:`~hotline.sms.commands`, :mod:`~hotline.sms.places`) or a reply to an open menu;
-2. route  (:mod:`~hotline.sms.route`): the command, the menu choice or the command list it reaches;
-3. answer (:mod:`~hotline.sms.directory`, :mod:`~hotline.sms.check`, :mod:`~hotline.sms.callback`):
-   offices, an eligibility check's next question or verdict, a callback's promise;
+   (:mod:`~hotline.sms.commands`, :mod:`~hotline.sms.places`), the topic, request, question word
+   and numbers its phrases name (:mod:`~hotline.sms.phrases`, :mod:`~hotline.sms.understand`), or
+   a reply to an open menu;
+2. route  (:mod:`~hotline.sms.route`): the topic, command, menu choice or command list it reaches;
+3. answer (:mod:`~hotline.sms.topics`, :mod:`~hotline.sms.directory`, :mod:`~hotline.sms.check`,
+   :mod:`~hotline.sms.callback`): a topic's fact and where to go, offices, an eligibility check's
+   next question or verdict, a callback's promise;
 4. render (:mod:`~hotline.sms.render`): within the segment budget, in the alphabet they wrote in;
 5. record (:mod:`~hotline.sms.record`): the message, its reply and the conversation, committed by
    the webhook (:mod:`~hotline.sms.views`) before the reply goes out.
@@ -25,8 +28,8 @@ __all__ = [
 
 
 def init_app(app) -> None:
-    """Load and check the command table and reply texts (the app refuses to start when they are
-    invalid, or disagree with the eligibility rules' SMS keywords), build the SMS pipeline, and
+    """Load and check the command table, the phrases and the reply texts (the app refuses to start
+    when they are invalid, or disagree with the eligibility rules), build the SMS pipeline, and
     register the webhook (``/twilio/sms``)."""
     from hotline import ConfigurationError
     from hotline.directory.cache import DirectoryCache

@@ -9,11 +9,16 @@ folded form (:func:`~hotline.sms.normalize.fold_for_match`) with the spaces take
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hotline.directory.loader import DATA_DIR, SLUG, DataError, read_yaml
 from hotline.sms.normalize import fold_for_match, script_of
 
+if TYPE_CHECKING:
+    from hotline.sms.phrases import PhraseTable
+
 COMMANDS_FILE = DATA_DIR / "sms_commands.yaml"
+PHRASES_FILE = DATA_DIR / "sms_phrases.yaml"
 ACTIONS = {"directory", "callback", "language", "menu", "opt_out", "opt_in"}
 LANGUAGES = {"ky", "ru", "en"}
 FIELDS = {"code", "keyword", "keyword_cyrillic", "label_ky", "label_ru", "action", "topics", "menu",
@@ -75,6 +80,8 @@ class CommandTable:
     typo_keys: dict[int, list[str]] = field(default_factory=dict)
     #: The longest spelling in words, which bounds how far the matcher looks ahead.
     max_words: int = 1
+    #: Topics, requests and question words (``sms_phrases.yaml`` beside the command file).
+    phrases: "PhraseTable" = None  # type: ignore[assignment]
 
     def menu(self) -> list[Command]:
         """The commands a MENU reply lists, in file order."""
@@ -92,7 +99,9 @@ def _is_symbol(text: str) -> bool:
 
 def load_commands(path: Path = COMMANDS_FILE, topics_path: Path | None = None) -> CommandTable:
     """Read and validate the command file; topic codes are checked against ``topics.yaml``
-    (by default the one beside the command file)."""
+    (by default the one beside the command file). The phrase file beside it
+    (``sms_phrases.yaml``) is read and checked against the commands too."""
+    from hotline.sms.phrases import load_phrases  # it builds on this module's table
     topics_path = topics_path or path.parent / "topics.yaml"
     topics_doc = read_yaml(topics_path)
     topics = {row.get("code") for row in (topics_doc or {}).get("topics") or [] if isinstance(row, dict)}
@@ -110,6 +119,7 @@ def load_commands(path: Path = COMMANDS_FILE, topics_path: Path | None = None) -
         command = table.commands[alias.command]
         if command.typos and alias.letters >= MIN_TYPO_LENGTH and alias.key.isalpha():
             table.typo_keys.setdefault(len(alias.key), []).append(alias.key)
+    table.phrases = load_phrases(path.parent / PHRASES_FILE.name, table)
     return table
 
 

@@ -20,10 +20,12 @@ class Menu:
     """An open numeric menu.
 
     - ``region``: "which region?" for ``command`` (1-9, the keys of ``data/regions.yaml``);
-    - ``more``: "1 – more" for ``command`` in ``region``/``place``, showing ``page`` next;
+    - ``more``: "1 – more" for ``command`` in ``region``/``place``, showing ``page`` next (of the
+      ``topic``'s answer, when it has one: its "2" then starts the topic's check);
     - ``commands``: the numbered list of commands (MENU, or text we did not understand);
     - ``language``: 1 Kyrgyz, 2 Russian (TIL);
-    - ``check``: the next message answers the question of the eligibility check for ``command``;
+    - ``check``: the next message answers the question of the eligibility check for ``command``
+      (of the ``topic``'s rule, when there is one);
     - ``verdict``: "1 – more" of that check's verdict, showing ``page`` next.
     """
 
@@ -32,10 +34,11 @@ class Menu:
     region: str | None = None
     place: str | None = None
     page: int = 1
+    topic: str | None = None  # a topic of data/sms_phrases.yaml
 
     def to_json(self) -> dict:
         values = {"kind": self.kind, "command": self.command, "region": self.region, "place": self.place,
-                  "page": self.page}
+                  "page": self.page, "topic": self.topic}
         return {key: value for key, value in values.items() if value is not None}
 
     @classmethod
@@ -45,7 +48,7 @@ class Menu:
             return None
         page = data.get("page", 1)
         text = {key: data.get(key) if isinstance(data.get(key), str) else None
-                for key in ("command", "region", "place")}
+                for key in ("command", "region", "place", "topic")}
         return cls(data["kind"], page=page if isinstance(page, int) and page > 0 else 1, **text)
 
 

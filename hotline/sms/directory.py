@@ -35,8 +35,7 @@ class DirectoryAnswers:
         remember = dict(command=command.code, region=region, place=place)
         if not pages:
             return Reply(self.renderer.render([self.texts.get(lang, "no_offices")], script), **remember)
-        if page > len(pages):
-            return Reply(self.renderer.render([self.texts.get(lang, "no_more")], script), **remember)
+        page = page if page <= len(pages) else 1  # past the end: the first page again, never a dead end
         more = Menu("more", command.code, region, place, page + 1) if page < len(pages) or footer else None
         return Reply(pages[page - 1], more, **remember)
 
@@ -44,17 +43,23 @@ class DirectoryAnswers:
               book: RegionBook, footer: str | None = None) -> list[RenderedSms]:
         """The pages of the answer; the first ends with ``footer`` (how to check by SMS), if any."""
         matches = tuple(self.directory.find(topic, region, place) for topic in command.topics)
-        key = (command.code, region, place, lang, script)
+        key = (command.code, region, place, lang, script, footer)
         cached = self._pages.get(key)
         if cached is not None and all(a is b for a, b in zip(cached[0], matches)):
             return cached[1]
-        sections = [Section(m, book.name(place if m.scope == "place" else m.region, lang)
-                            if m.scope in LOCAL_SCOPES else None, book.topic(topic, lang), m.scope in LOCAL_SCOPES)
-                    for topic, m in zip(command.topics, matches)]
-        parts = self.formatter.parts(sections, lang, compact=script == "cyrillic")
+        parts = self.parts(command, region, place, lang, script, book)
         pages = self.renderer.paginate(parts, script, self.texts.get(lang, "more"), footer)
         self._pages[key] = (matches, pages)
         return pages
+
+    def parts(self, command: Command, region: str | None, place: str | None, lang: str, script: str,
+              book: RegionBook) -> list[str]:
+        """One part per office of the command's topics where the person is, most important first."""
+        matches = [self.directory.find(topic, region, place) for topic in command.topics]
+        sections = [Section(m, book.name(place if m.scope == "place" else m.region, lang)
+                            if m.scope in LOCAL_SCOPES else None, book.topic(topic, lang), m.scope in LOCAL_SCOPES)
+                    for topic, m in zip(command.topics, matches)]
+        return self.formatter.parts(sections, lang, compact=script == "cyrillic")
 
     def regional(self, command: Command, book: RegionBook) -> bool:
         """Whether the answer depends on the region (then it is worth asking for one); worked out

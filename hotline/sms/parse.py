@@ -13,7 +13,11 @@ How a text is read, in order:
    it; phrases listed as exclusions ("бала бакча") never count;
 6. otherwise the first word(s) with one typo (words and spellings of 4 letters or more, never
    numbers or abbreviations, never opt-out/in);
-7. in the remaining words: the first region or place (exact, case ending, then one typo) and
+7. the phrases (:mod:`hotline.sms.understand`): a request ("кайра чалыңыз") reaches its command
+   wherever it stands; a topic's name ("балага суйунчу", "регистрация") reaches the topic and its
+   command, ahead of a bare keyword; a context word or a number with its unit ("келдим", "10 кун")
+   picks the topic of the command they stand beside; a question word is kept (канча, качан);
+8. in the remaining words: the first region or place (exact, case ending, then one typo) and
    every number. Other words are ignored ("bala pls", "komok osh kerek").
 """
 
@@ -28,6 +32,8 @@ from rapidfuzz.distance import Levenshtein
 from hotline.sms.normalize import Script, fold_for_match, script_of
 from hotline.sms.places import Place, PlaceIndex, strip_case_ending
 from hotline.sms.commands import MIN_TYPO_LENGTH, Alias, Command, CommandTable, load_commands
+from hotline.sms.understand import Understanding, understand
+from hotline.sms.understand import _excluded  # noqa: PLC2701  (one definition, shared)
 
 __all__ = ["Command", "CommandTable", "ParsedMessage", "load_commands", "parse_message"]
 
@@ -40,8 +46,11 @@ _QUESTION_MARKS = str.maketrans({"？": "?", "¿": "?", "⁇": "?"})
 class ParsedMessage:
     """What the text asks for.
 
-    ``command`` is a command code (see ``data/sms_commands.yaml``); ``region`` and ``place`` are
-    codes from ``data/regions.yaml``; ``numbers`` are the numbers in the text, in order (for a
+    ``command`` is a command code (see ``data/sms_commands.yaml``); ``topic`` a topic of
+    ``data/sms_phrases.yaml`` the text names (None: the command's default, if any); ``question``
+    a question kind (``how_much``, ``when``, ``where``, ``how``); ``answers`` the numbers that
+    answer the topic's rule, as (question id, number) pairs. ``region`` and ``place`` are codes from
+    ``data/regions.yaml``; ``numbers`` are the other numbers in the text, in order (for a
     ``menu_reply``, the choice). ``script`` is the alphabet to answer in, ``normalized`` the
     folded text, and ``language`` the language of the spelling that matched (``ky``, ``ru`` or
     ``en``; None when nothing matched).
@@ -55,6 +64,9 @@ class ParsedMessage:
     script: Script = "latin"
     normalized: str = ""
     language: str | None = None
+    topic: str | None = None
+    question: str | None = None
+    answers: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,16 +105,38 @@ def parse_message(text: str, commands: CommandTable,
     # An exact spelling anywhere beats a typo in the first word: "барам Россияга" is "I am
     # going to Russia", not BALA one letter off.
     hit = (_command_at(commands, words, start, typo=False)
-           or _command_anywhere(commands, words, start + 1)
-           or _command_at(commands, words, start, typo=True))
+           or _command_anywhere(commands, words, start + 1))
+    heard = understand(words, commands, start, (hit.start, hit.end) if hit else None)
+    if hit is None and heard.topic is None and heard.request is None:
+        hit = _command_at(commands, words, start, typo=True)
     used = set(range(hit.start, hit.end)) if hit else set()
+    used |= heard.used
     place = leading[0] if leading else _place_in(index, words, used, text)
     numbers = [int(word) for i, word in enumerate(words) if word.isdigit() and i not in used]
     found = dict(region=place.region if place else None, place=place.place if place else None,
-                 numbers=numbers, **parsed)
+                 numbers=numbers, question=heard.question.target if heard.question else None, **parsed)
+    meaning = _meaning(commands, hit, heard, script)
+    if meaning is None:
+        return ParsedMessage("unmatched", language=heard.language(script), **found)
+    command, topic, language = meaning
+    answers = tuple(sorted(heard.answers.get(topic, {}).items())) if topic else ()
+    return ParsedMessage("command", command, language=language, topic=topic, answers=answers, **found)
+
+
+def _meaning(table: CommandTable, hit: "_Hit | None", heard: Understanding,
+             script: str) -> tuple[str, str | None, str] | None:
+    """(command, topic, language): a request first, then a topic's name, then a keyword with the
+    topic its context words or numbers point to; None when nothing was understood."""
+    if heard.request:
+        return heard.request.target, None, heard.request.language(script)
+    if heard.topic:
+        return table.phrases.topics[heard.topic.target].command, heard.topic.target, heard.topic.language(script)
     if hit is None:
-        return ParsedMessage("unmatched", **found)
-    return ParsedMessage("command", hit.alias.command, language=hit.alias.language(script), **found)
+        return None
+    command = hit.alias.command
+    beside = [code for code in [*heard.answers, *heard.context]
+              if table.phrases.topics[code].command == command]
+    return command, beside[0] if beside else None, heard.language(script) or hit.alias.language(script)
 
 
 def _symbol(text: str, table: CommandTable) -> Alias | None:
@@ -122,15 +156,6 @@ def _exact(table: CommandTable, key: str) -> Alias | None:
         if alias and not table.commands[alias.command].typos:
             return None
     return alias
-
-
-def _excluded(table: CommandTable, words: list[str], start: int) -> int:
-    """How many words from ``start`` an exclusion phrase covers (0 when none starts there)."""
-    for size in range(min(table.max_words, len(words) - start), 0, -1):
-        key = "".join(words[start:start + size])
-        if key in table.exclusions or strip_case_ending(key, table.exclusions):
-            return size
-    return 0
 
 
 def _command_at(table: CommandTable, words: list[str], start: int, typo: bool) -> _Hit | None:

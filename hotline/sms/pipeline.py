@@ -26,6 +26,7 @@ from hotline.sms.route import Context, Replies
 from hotline.sms.segments import Segments, count_segments
 from hotline.sms.commands import CommandTable
 from hotline.sms.texts import SmsTexts
+from hotline.sms.topics import TopicAnswers
 from hotline.callers import saved_language
 
 
@@ -60,7 +61,8 @@ class SmsPipeline:
         formatter = OfficeFormatter(texts)
         self.answers = DirectoryAnswers(directory, formatter, texts, self.renderer)
         self.checks = checks = SmsChecks(rules, commands, texts, self.renderer, directory, formatter)
-        self.replies = Replies(commands, texts, self.renderer, self.answers, promise, checks)
+        self.topics = TopicAnswers(commands, texts, self.renderer, directory, self.answers, formatter, checks)
+        self.replies = Replies(commands, texts, self.renderer, self.answers, promise, checks, self.topics)
         self.books = RegionBookLoader()
         # What people text repeats ("bala", "1", "KOMOK OSH"): parsing is pure, so it is memoised
         self._parsed: dict[tuple[str, str], tuple[ParsedMessage, Segments]] = {}
@@ -78,10 +80,15 @@ class SmsPipeline:
 
     def handle(self, inbound: Inbound) -> str | None:
         """The reply's text for ``inbound`` (None: no reply), everything written to the session."""
+        return self.respond(inbound)[0]
+
+    def respond(self, inbound: Inbound) -> tuple[str | None, Reply | None]:
+        """:meth:`handle`, with the :class:`Reply` it sends (what it understood: the command, the
+        topic; None for a Twilio retry, which gets the text it got before)."""
         row = record.lock_conversation(inbound.caller)
         logged, earlier = record.earlier_reply(inbound.sid, inbound.caller)
         if logged:  # Twilio retried a message already answered: the same answer, nothing new
-            return earlier
+            return earlier, None
         conversation = Conversation.from_row(row, preferred=saved_language(inbound.caller))
         book = self.books.get(lambda: db.session)
         parsed, received = self.parse(inbound.body, conversation.script or "latin", book)
@@ -98,7 +105,7 @@ class SmsPipeline:
                 reply = Reply(self.renderer.render([notice], parsed.script), command=parsed.command)
         record.record_message(*self.rows(inbound, parsed, received, reply, capped=cap != "reply"))
         record.save_conversation(row, self.update(inbound, parsed, conversation, reply, lang))
-        return reply.sms.text if reply else None
+        return (reply.sms.text if reply else None), reply
 
     def rows(self, inbound: Inbound, parsed: ParsedMessage, received: Segments, reply: Reply | None,
              capped: bool) -> tuple[SmsMessage, SmsMessage | None]:

@@ -21,6 +21,9 @@ from hotline.sms.translit import to_latin
 # "(03222) 5-63-56"): cutting between the groups would leave half a number.
 _SPACED_DIGITS = re.compile(r"\+?\(?\d[\d()\-.]*(?: \(?\d[\d()\-.]*)+")
 _GLUE = "\x00"  # stands for a space inside a phone number while the text is split into words
+# Where a part too long for a page may be cut: between sentences, else after a comma or a dash.
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE = re.compile(r"(?<=[,;—–])\s+")
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Reply:
     sms: RenderedSms
     menu: Menu | None = None
     command: str | None = None  # the command the message reached (stored on its row)
+    topic: str | None = None  # the topic of data/sms_phrases.yaml it answered, if any
     region: str | None = None  # a region (and place) the message named or chose: remembered
     place: str | None = None
     unmatched: bool = False
@@ -160,15 +164,47 @@ class Renderer:
 
     def _first_page(self, parts: list[str], script: str, hint: str, footer: str) -> tuple[RenderedSms, int]:
         """Page 1 ending with ``footer``, and how many parts it holds: all of them, or as many as
-        fit before the hint and the footer."""
+        fit before the footer and the hint ("more" is always last, and never the first thing
+        said: with no room for the footer beside the first part, page 1 goes without it)."""
         whole = self.render(parts + [footer], script)
         if not whole.dropped and not whole.truncated:
             return whole, len(parts)
         for keep in range(len(parts) - 1, 0, -1):
-            sms = self.render(parts[:keep] + [hint, footer], script)
+            sms = self.render(parts[:keep] + [footer, hint], script)
             if not sms.dropped and not sms.truncated:
                 return sms, keep
-        return self.render([hint, footer], script), 0
+        sms = self.render(parts, script, hint)
+        return sms, max(len(parts) - sms.dropped, 1)
+
+    def whole(self, parts: list[str], script: str, hint: str) -> list[str]:
+        """``parts`` with each too long for one page (with ``hint`` after it) cut between
+        sentences, else clauses, into pieces that fit: paging then never cuts one short."""
+        out: list[str] = []
+        for part in parts:
+            if self._fits([part, hint], script):
+                out.append(part)
+                continue
+            for sentence in _SENTENCE.split(part):
+                out += self._pack(_CLAUSE.split(sentence), script, hint, " ", _words)
+        return out
+
+    def _pack(self, pieces: list[str], script: str, hint: str, space: str, smaller) -> list[str]:
+        """``pieces`` joined into as few page-sized chunks as they fit in; a piece too long alone
+        is cut into ``smaller`` ones (clauses into words; a word stays whole)."""
+        chunks: list[str] = []
+        for piece in pieces:
+            joined = f"{chunks[-1]}{space}{piece}" if chunks else piece
+            if chunks and self._fits([joined, hint], script):
+                chunks[-1] = joined
+            elif self._fits([piece, hint], script) or smaller is None:
+                chunks.append(piece)
+            else:
+                chunks += self._pack(smaller(piece), script, hint, " ", None)
+        return chunks
+
+    def _fits(self, parts: list[str], script: str) -> bool:
+        sms = self.render(parts, script)
+        return not sms.dropped and not sms.truncated
 
     def fit(self, optional: list[str], required: list[str], script: str) -> RenderedSms:
         """``required`` whole (a menu's question must end the SMS), after as many ``optional``

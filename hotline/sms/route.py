@@ -3,7 +3,8 @@
 Every menu has a stateless long form, so a digit never depends on the menu being remembered:
 
 - the region question of a command: ``JARDAM 9`` (9 = Talas, the keypad keys of regions.yaml);
-- "1 – more" of an answer: ``KOMOK OSH 2`` / ``KOMOK 3 2`` (region, then the page);
+- "1 – more" of an answer: ``KOMOK OSH 2`` / ``KOMOK 3 2`` (region, then the page); a page past
+  the end (``ROSSIYA 12``) is the first page again;
 - the numbered command list: ``MENU 3``;
 - the language: ``TIL 1`` (Kyrgyz), ``TIL 2`` (Russian).
 """
@@ -23,6 +24,7 @@ from hotline.sms.conversation import Conversation, Menu
 from hotline.sms.regions import RegionBook
 from hotline.sms.commands import Command, CommandTable
 from hotline.sms.texts import SmsTexts
+from hotline.sms.topics import TopicAnswers
 from hotline.callers import save_language
 
 LANGUAGE_KEYS = {1: "ky", 2: "ru"}
@@ -45,9 +47,9 @@ class Replies:
     message's transaction."""
 
     def __init__(self, commands: CommandTable, texts: SmsTexts, renderer: Renderer,
-                 directory: DirectoryAnswers, promise: CallbackPromise, checks: SmsChecks):
+                 directory: DirectoryAnswers, promise: CallbackPromise, checks: SmsChecks, topics: TopicAnswers):
         self.commands, self.texts, self.renderer = commands, texts, renderer
-        self.directory, self.promise, self.checks = directory, promise, checks
+        self.directory, self.promise, self.checks, self.topics = directory, promise, checks, topics
         # the numbered list: what people ask about, then CHAL and TIL (MENU, STOP, START are words)
         self.numbered = [c for c in commands.menu() if c.action not in ("menu", "opt_out", "opt_in")][:9]
         self._command_lists: dict[tuple[str, str, str, bool], Reply] = {}
@@ -58,9 +60,16 @@ class Replies:
             return self.checks.answer(ctx.menu, parsed.normalized.split(), stored_check(ctx), turn(ctx))
         if parsed.kind == "command":
             command = self.commands.commands[parsed.command]
-            return self.command(command, parsed.region, parsed.place, list(parsed.numbers), ctx)
+            return self.command(command, parsed.region, parsed.place, list(parsed.numbers), ctx,
+                                parsed.topic, parsed.question, dict(parsed.answers))
         if parsed.kind == "menu_reply":
             return self.menu_choice(ctx.menu, parsed.numbers[0], ctx)
+        if parsed.region is not None:
+            return self.region_only(parsed.region, parsed.place, ctx)
+        last = self.commands.commands.get(ctx.conversation.last_command or "")
+        topic = self.topics.default_for(last) if last and parsed.question else None
+        if topic is not None:  # "канча?" after KOMOK: the same topic, for that question
+            return self.topic(topic, None, None, 1, parsed.question, ctx)
         return self.command_list(ctx, "unmatched_lead", unmatched=True)
 
     def apply_only(self, parsed: ParsedMessage, number: str) -> None:
@@ -74,10 +83,11 @@ class Replies:
     # -- commands -----------------------------------------------------------------------------
 
     def command(self, command: Command, region: str | None, place: str | None, numbers: list[int],
-                ctx: Context) -> Reply:
+                ctx: Context, topic: str | None = None, question: str | None = None,
+                answers: dict | None = None) -> Reply:
         action = command.action
         if action == "directory":
-            return self.directory_command(command, region, place, numbers, ctx)
+            return self.directory_command(command, region, place, numbers, ctx, topic, question, answers)
         if action == "callback":
             return self.callback(command, ctx)
         if action == "language":
@@ -95,14 +105,23 @@ class Replies:
         return self.both_languages(["start"], command, ctx)
 
     def directory_command(self, command: Command, region: str | None, place: str | None,
-                          numbers: list[int], ctx: Context) -> Reply:
-        """``KOMOK``, ``KOMOK OSH``, ``KOMOK 4``, ``KOMOK OSH 2``: region by name or key, then page.
+                          numbers: list[int], ctx: Context, topic: str | None = None,
+                          question: str | None = None, answers: dict | None = None) -> Reply:
+        """``KOMOK``, ``KOMOK OSH``, ``KOMOK 4``, ``KOMOK OSH 2``: region by name or key, then page;
+        the page of the topic the text names (``балага суйунчу``), else of the command's own.
 
         A command whose answer is the same everywhere (BALA) never asks for a region, so its one
-        number is the page: ``BALA 2`` is the long form of "1 – more" after ``BALA``."""
-        if self.checks.rule_for(command.code) and is_check_form(numbers):
-            remembered = (region, place) if region else (ctx.conversation.region, ctx.conversation.place)
+        number is the page: ``BALA 2`` is the long form of "1 – more" after ``BALA``. Numbers with
+        their unit answer the topic's rule (``россия келдим 10 кун``: the deadline)."""
+        remembered = (region, place) if region else (ctx.conversation.region, ctx.conversation.place)
+        if topic and answers:
+            reply = self.checks.with_answers(command, topic, answers, turn(ctx, *remembered))
+            if reply is not None:
+                return replace(reply, region=region, place=place)
+        if (self.checks.rule_for(command.code) and is_check_form(numbers)
+                and (topic is None or self.checks.one_shot_form(command.code, topic))):
             return replace(self.checks.one_shot(command, numbers, turn(ctx, *remembered)), region=region, place=place)
+        chosen = self.commands.phrases.topics[topic] if topic else self.topics.default_for(command)
         regional = self.directory.regional(command, ctx.book)
         if region is None and regional and numbers and numbers[0] in ctx.book.by_key:
             region = ctx.book.by_key[numbers.pop(0)]
@@ -110,11 +129,27 @@ class Replies:
         named = region is not None
         if not named:
             region, place = ctx.conversation.region, ctx.conversation.place
-        if region is None and regional:
+        if chosen is not None:
+            reply = self.topic(chosen, region, place, page, question, ctx)
+        elif region is None and regional:
             return self.directory.region_question(command, ctx.lang, ctx.script, ctx.book)
-        reply = self.directory.answer(command, region, place, page, ctx.lang, ctx.script, ctx.book,
-                                      self.checks.footer(command, ctx.lang))
+        else:
+            reply = self.offices(command, region, place, page, ctx)
         return reply if named else replace(reply, region=None, place=None)
+
+    def topic(self, topic, region: str | None, place: str | None, page: int, question: str | None,
+              ctx: Context) -> Reply:
+        return self.topics.answer(topic, region, place, page, question, ctx.lang, ctx.script, ctx.book)
+
+    def offices(self, command: Command, region: str | None, place: str | None, page: int, ctx: Context) -> Reply:
+        """The command's offices where the person is, page by page (its check form on page 1)."""
+        return self.directory.answer(command, region, place, page, ctx.lang, ctx.script, ctx.book,
+                                     self.checks.footer(command, ctx.lang))
+
+    def region_only(self, region: str, place: str | None, ctx: Context) -> Reply:
+        """``Ош``: what do you need there? The command list, and the region remembered."""
+        lead = self.texts.get(ctx.lang, "region_only", region=ctx.book.name(place or region, ctx.lang))
+        return replace(self.command_list(ctx, lead), region=region, place=place)
 
     def callback(self, command: Command, ctx: Context) -> Reply:
         """CHAL: record the request, say when to expect the call."""
@@ -144,13 +179,15 @@ class Replies:
             return self.command_list(ctx, "unmatched_lead", unmatched=True)
         if menu.kind == "region" and digit in ctx.book.by_key:
             command = self.commands.commands[menu.command]
-            return self.directory_command(command, ctx.book.by_key[digit], None, [], ctx)
+            region = ctx.book.by_key[digit]
+            return replace(self.offices(command, region, None, 1, ctx), region=region, place=None)
+        if menu.kind == "more" and digit == 1 and menu.topic in self.commands.phrases.topics:
+            return self.topic(self.commands.phrases.topics[menu.topic], menu.region, menu.place, menu.page, None, ctx)
         if menu.kind == "more" and digit == 1:
             command = self.commands.commands[menu.command]
-            return self.directory.answer(command, menu.region, menu.place, menu.page, ctx.lang, ctx.script, ctx.book,
-                                         self.checks.footer(command, ctx.lang))
-        if menu.kind == "more" and digit == 2 and self.checks.rule_for(menu.command):
-            return self.checks.start(self.commands.commands[menu.command], turn(ctx))
+            return self.offices(command, menu.region, menu.place, menu.page, ctx)
+        if menu.kind == "more" and digit == 2 and self.checks.rule_for(menu.command, menu.topic):
+            return self.checks.start(self.commands.commands[menu.command], turn(ctx), menu.topic)
         if menu.kind == "verdict" and digit == 1:
             return self.checks.verdict_page(menu, stored_check(ctx), turn(ctx))
         if menu.kind == "commands" and 1 <= digit <= len(self.numbered):
@@ -173,7 +210,7 @@ class Replies:
 
     def command_list(self, ctx: Context, lead: str, unmatched: bool = False) -> Reply:
         """The numbered commands, with labels when they fit, else shorter: the same few replies
-        (language, alphabet, lead), made once each."""
+        (language, alphabet, lead: a key of the texts, or a text), made once each."""
         key = (ctx.lang, ctx.script, lead, unmatched)
         reply = self._command_lists.get(key)
         if reply is None:
@@ -185,7 +222,7 @@ class Replies:
         keyword = lambda c: c.keyword if latin else c.keyword_cyrillic  # noqa: E731
         label = lambda c: c.label_ru if lang == "ru" else c.label_ky  # noqa: E731
         short = lambda c: label(c).split(",")[0]  # noqa: E731
-        lead_text = self.texts.get(lang, lead)
+        lead_text = self.texts.get(lang, lead) if lead in self.texts.texts[lang] else lead
         if lead != "commands_lead":
             lead_text += " " + self.texts.get(lang, "commands_lead")
         candidates = [

@@ -56,54 +56,56 @@ def stored_answers(app, row: SmsConversation) -> dict:
     return decode_answers(app.extensions["eligibility"][row.check_rule], row.check_answers, today_in_bishkek(utcnow()))
 
 
-@pytest.mark.parametrize("body, script, form, first", [
-    ("komok", "GSM-7", "KÖMÖK <üy-bülö> <16 jashka cheyin bala> <kireshe> je 2",
-     "Emgek jana sotsialdyk önüktürüü bashkarmalygy (rayonuñuzda)"),
-    # a Cyrillic page holds one line before the form: a number to call beats "the office of your district"
-    ("КӨМӨК", "UCS-2", "КӨМӨК <үй-бүлө> <16 жашка чейин бала> <киреше> же 2",
-     "Эмгек жана социалдык өнүктүрүү министрлиги: +996312454062"),
-    ("пособие", "UCS-2", "КӨМӨК <семья> <дети до 16> <доход> или 2", "Министерство труда и соцразвития: +996312454062"),
-    ("bala", "GSM-7", "BALA <tuulgan künü KKAAJJJJ> <kancha bala> je 2", "Baldar üchün ishenim telefonu 111"),
+@pytest.mark.parametrize("body, script, first, check", [
+    # Latin has room for the one-shot form; a Cyrillic segment is 67 characters: "2 – check"
+    ("komok", "GSM-7", '"Üy-bülögö kömök" (balaga 810 som)', "Teksherüü: KÖMÖK <üy-bülö> <16 jashka cheyin bala> <kireshe> je 2"),
+    ("КӨМӨК", "UCS-2", "«Үй-бүлөгө көмөк» (балага 810 сом)", "2 – текшерүү"),
+    ("пособие", "UCS-2", "«Үй-бүлөгө көмөк» (810 сом на ребёнка)", "2 – проверка"),
+    ("bala", "GSM-7", '"Balaga süyünchü" 4000 som', "Teksherüü: BALA <tuulgan künü KKAAJJJJ> <kancha bala> je 2"),
 ])
-def test_the_plain_keyword_keeps_its_offices_and_explains_the_check(app, body, script, form, first):
-    reply = replies(app, "+996555100001", [body])[0]
-    lines = [line for line in reply.splitlines() if line not in ("1 - dagy", "1 – дагы", "1 – ещё")]
-    assert lines[0].startswith(first) and lines[-1].endswith(form)
-    assert count_segments(reply).encoding == script
+def test_the_plain_keyword_leads_with_its_fact_and_explains_the_check(app, body, script, first, check):
+    """The fact first, a number to call, how to check, and "1 – more" last."""
+    lines = replies(app, "+996555100001", [body])[0].splitlines()
+    assert lines[0].startswith(first)
+    assert lines[-2:] == [check, {"GSM-7": "1 - dagy"}.get(script, "1 – ещё" if body == "пособие" else "1 – дагы")]
+    assert any(line.endswith(": +996312454062") for line in lines)
+    assert count_segments("\n".join(lines)).encoding == script
 
 
 def test_page_one_of_komok_gives_a_number_to_call_in_either_alphabet(app):
     """The benefit's offices are "the social office of your district" (no number of their own in
-    the directory), so page 1 adds the ministry's, from the directory, before the check form."""
+    the directory): page 1 names the ministry's number, from the directory; the offices follow
+    "1 – more", a page holding one "in your district" holding a number too."""
     latin, cyrillic = replies(app, "+996555100011", ["komok", "КӨМӨК"])
-    assert "Emgek jana sotsialdyk önüktürüü ministrligi: +996312454062" in latin
-    assert latin.splitlines()[0] == "Emgek jana sotsialdyk önüktürüü bashkarmalygy (rayonuñuzda)"
-    assert "+996312454062" in cyrillic
-    assert all(count_segments(reply).segments <= 2 for reply in (latin, cyrillic))
+    assert "Ministrlik: +996312454062" in latin and "Министрлик: +996312454062" in cyrillic
+    pages = replies(app, "+996555100011", ["1"] * 6)
+    district = [page for page in pages if "(районуңузда)" in page]
+    assert district and all(any(ch.isdigit() for ch in page) for page in district)
+    assert all(count_segments(reply).segments <= 2 for reply in (latin, cyrillic, *pages))
 
 
-def test_page_one_follows_an_edit_of_the_office_it_names(app):
-    """Page 1's footer is kept per command and language; an operator's edit of the ministry
-    (here its short name) reaches the next message, as every directory answer does."""
-    from hotline.directory.models import Office
+def test_page_one_follows_an_edit_of_the_number_it_gives(app):
+    """Page 1 is kept per topic and language; an operator's edit of the ministry's number reaches
+    the next message, as every directory answer does."""
+    from hotline.directory.models import Office, Phone
 
-    def edit(short_ky, updated_at):
+    def edit(number, updated_at):
         with app.app_context():
             ministry = db.session.scalar(db.select(Office).where(Office.code == "mlsd"))
-            was = ministry.short_ky, ministry.updated_at
-            ministry.short_ky, ministry.updated_at = short_ky, updated_at
+            phone = db.session.scalar(db.select(Phone).where(Phone.office_id == ministry.id).order_by(Phone.position))
+            was = phone.number, ministry.updated_at
+            phone.number, ministry.updated_at = number, updated_at
             db.session.commit()
             return was
 
     before = replies(app, "+996555100012", ["komok"])[0]
-    assert "Emgek jana sotsialdyk önüktürüü ministrligi: +996312454062" in before
-    was = edit("Эмгек министрлиги", utcnow() + dt.timedelta(seconds=1))
+    assert "Ministrlik: +996312454062" in before
+    was = edit("+996312454099", utcnow() + dt.timedelta(seconds=1))
     try:
         after = replies(app, "+996555100013", ["komok"])[0]
     finally:  # the directory is the whole session's
         edit(*was)
-    assert "Emgek ministrligi: +996312454062" in after
-    assert "önüktürüü ministrligi" not in after
+    assert "Ministrlik: +996312454099" in after and "+996312454062" not in after
     assert replies(app, "+996555100014", ["komok"])[0] == before
 
 

@@ -16,18 +16,16 @@ from dataclasses import dataclass
 
 from hotline.directory.cache import DirectoryCache
 from hotline.eligibility import (
-    DOES_NOT_QUALIFY, AnswerError, NextQuestion, Question, Rule, Verdict, evaluate, find_inconsistency,
-    one_shot_answers,
+    AnswerError, NextQuestion, Question, Rule, evaluate, find_inconsistency, one_shot_answers,
 )
 from hotline.eligibility.codec import decode_answers, encode_answers
 from hotline.sms.render import Renderer, Reply
-from hotline.sms.check.setup import CheckSetupError, link_rules
+from hotline.sms.check.setup import CheckSetupError, link_rules, link_topics
 from hotline.sms.check.read import (
     batch_answers, sms_answer, split_one_shot, today_in_bishkek,
 )
-from hotline.sms.check.words import (
-    amount_clause, batch_parts, batchable, check_form, first_sentence, question_parts, short_name,
-)
+from hotline.sms.check.verdict import VerdictWords
+from hotline.sms.check.words import batch_parts, batchable, check_form, first_sentence, question_parts
 from hotline.sms.conversation import Menu
 from hotline.sms.offices import OfficeFormatter
 from hotline.sms.commands import Command, CommandTable
@@ -58,12 +56,22 @@ class SmsChecks:
     def __init__(self, rules: dict[str, Rule], commands: CommandTable, texts: SmsTexts, renderer: Renderer,
                  directory: DirectoryCache, formatter: OfficeFormatter):
         self.rules = link_rules(rules, commands)
+        self.topic_rules = link_topics(rules, commands.phrases)
         self.commands, self.texts, self.renderer = commands, texts, renderer
         self.directory, self.formatter = directory, formatter
+        self.verdict = VerdictWords(texts, directory, formatter)
         self._footers: dict[tuple[str, str], tuple[object, str | None]] = {}
 
-    def rule_for(self, command: str | None) -> Rule | None:
+    def rule_for(self, command: str | None, topic: str | None = None) -> Rule | None:
+        """The rule a check asks: the topic's, else the one the command's keyword checks."""
+        if topic in self.topic_rules:
+            return self.topic_rules[topic]
         return self.rules.get(command) if command else None
+
+    def one_shot_form(self, command: str, topic: str | None) -> bool:
+        """Whether the command's check form (``KOMOK 5 3 4000``) asks this topic's rule."""
+        rule = self.rule_for(command, topic)
+        return rule is not None and bool(rule.sms_order) and rule is self.rules.get(command)
 
     def footer(self, command: Command, lang: str) -> str | None:
         """What page 1 of the command's directory answer ends with: how to check by SMS, after a
@@ -103,6 +111,7 @@ class SmsChecks:
         """``KOMOK 5 3 4000``: the verdict, or the questions still needed; ``KOMOK 5 3 4000 2 2 2``
         answers the yes/no questions that reply would ask together, too."""
         rule = self.rules[command.code]
+        topic = self._topic_of(command, rule)
         today = today_in_bishkek(turn.now)
         first, extra = split_one_shot(rule, numbers)
         try:
@@ -122,25 +131,42 @@ class SmsChecks:
             try:
                 answers |= batch_answers(batch, [str(n) for n in extra], today)
             except AnswerError:
-                return self.proceed(command, rule, answers, turn, [self.texts.get(turn.lang, "check_bad_batch")], True)
-        return self.proceed(command, rule, answers, turn, lead=lead)
+                return self.proceed(command, rule, answers, turn, [self.texts.get(turn.lang, "check_bad_batch")], True,
+                                    topic=topic)
+        return self.proceed(command, rule, answers, turn, lead=lead, topic=topic)
 
-    def start(self, command: Command, turn: Turn) -> Reply:
-        """The first question of the command's check (the "2" under its directory answer)."""
-        rule = self.rules[command.code]
-        return self.proceed(command, rule, {}, turn, lead=[self.texts.get(turn.lang, "check_start")])
+    def start(self, command: Command, turn: Turn, topic: str | None = None) -> Reply:
+        """The first question of the check (the "2" under a topic's or a command's answer)."""
+        rule = self.rule_for(command.code, topic)
+        topic = topic or self._topic_of(command, rule)
+        return self.proceed(command, rule, {}, turn, lead=[self.texts.get(turn.lang, "check_start")], topic=topic)
+
+    def with_answers(self, command: Command, topic: str, answers: dict, turn: Turn) -> Reply | None:
+        """What the numbers of a message say for the topic's rule ("россия келдим 10 кун": the
+        deadline), or the next question; None when they cannot be its answers."""
+        rule = self.topic_rules[topic]
+        try:
+            evaluate(rule, answers, today_in_bishkek(turn.now))
+        except (AnswerError, KeyError):
+            return None
+        return self.proceed(command, rule, answers, turn, topic=topic)
+
+    def _topic_of(self, command: Command, rule: Rule) -> str | None:
+        """The command's default topic, when it asks the same rule (its check's menus say so)."""
+        topic = self.commands.phrases.defaults.get(command.code)
+        return topic if topic and self.topic_rules.get(topic) is rule else None
 
     def answer(self, menu: Menu, words: list[str], stored: tuple[str | None, str | None], turn: Turn) -> Reply:
         """One message answering the open question (or the yes/no questions asked together: ``2 2 2``,
         or only the first of them); a bad answer gets the same question again. ``stored`` is the
         conversation's rule id and answers so far."""
         command = self.commands.commands[menu.command]
-        rule = self.rules[command.code]
+        rule, topic = self.rule_for(command.code, menu.topic), menu.topic
         today = today_in_bishkek(turn.now)
         answers = decode_answers(rule, stored[1] if stored[0] == rule.id else None, today)
         step = evaluate(rule, answers, today)
         if not isinstance(step, NextQuestion):  # answered meanwhile: show the verdict again
-            return self.proceed(command, rule, answers, turn)
+            return self.proceed(command, rule, answers, turn, topic=topic)
         batch = self.batch(rule, answers, turn)
         try:
             if len(batch) > 1:
@@ -150,20 +176,21 @@ class SmsChecks:
         except AnswerError as error:
             key = ("check_bad_batch" if len(batch) > 1 else
                    f"check_{error.code}" if error.code in BAD_ANSWER_KEYS else "check_bad_answer")
-            return self.proceed(command, rule, answers, turn, [self.texts.get(turn.lang, key)], wrong=True)
-        return self.proceed(command, rule, answers, turn)
+            return self.proceed(command, rule, answers, turn, [self.texts.get(turn.lang, key)], wrong=True, topic=topic)
+        return self.proceed(command, rule, answers, turn, topic=topic)
 
     def verdict_page(self, menu: Menu, stored: tuple[str | None, str | None], turn: Turn) -> Reply:
-        """Page ``menu.page`` of the verdict the conversation's answers give ("1 – more")."""
+        """Page ``menu.page`` of the verdict the conversation's answers give ("1 – more"); past the
+        last page, the first again."""
         command = self.commands.commands[menu.command]
-        rule = self.rules[command.code]
+        rule = self.rule_for(command.code, menu.topic)
         answers = decode_answers(rule, stored[1] if stored[0] == rule.id else None, today_in_bishkek(turn.now))
-        return self.proceed(command, rule, answers, turn, page=menu.page)
+        return self.proceed(command, rule, answers, turn, page=menu.page, topic=menu.topic)
 
     # -- replies ------------------------------------------------------------------------------
 
     def proceed(self, command: Command, rule: Rule, answers: dict, turn: Turn, lead: list[str] = (),
-                wrong: bool = False, page: int = 1) -> Reply:
+                wrong: bool = False, page: int = 1, topic: str | None = None) -> Reply:
         """The next question (after ``lead``), or page ``page`` of the verdict. Answers that cannot
         all be true (5 children under 16 in a family of 3) are said, dropped and asked again."""
         today = today_in_bishkek(turn.now)
@@ -174,14 +201,14 @@ class SmsChecks:
             lead, wrong = [message.in_language(turn.lang)], True
         step = evaluate(rule, answers, today)
         if isinstance(step, NextQuestion):
-            return self.ask(command, rule, step.question, answers, turn, lead, wrong)
-        pages = self.renderer.paginate(self.verdict_parts(rule, step, turn), turn.script,
-                                       self.texts.get(turn.lang, "more"))
-        if page > len(pages):
-            return Reply(self.renderer.render([self.texts.get(turn.lang, "no_more")], turn.script),
-                         command=command.code, check=(rule.id, encode_answers(answers)))
-        more = Menu("verdict", command.code, page=page + 1) if page < len(pages) else None
-        return Reply(pages[page - 1], more, command=command.code, check=(rule.id, encode_answers(answers)))
+            return self.ask(command, rule, step.question, answers, turn, lead, wrong, topic)
+        more = self.texts.get(turn.lang, "more")
+        pages = self.renderer.paginate(self.renderer.whole(self.verdict_parts(rule, step, turn), turn.script, more),
+                                       turn.script, more)
+        page = page if page <= len(pages) else 1  # past the end: the verdict again, never a dead end
+        more = Menu("verdict", command.code, page=page + 1, topic=topic) if page < len(pages) else None
+        return Reply(pages[page - 1], more, command=command.code, check=(rule.id, encode_answers(answers)),
+                     topic=topic)
 
     def batch(self, rule: Rule, answers: dict, turn: Turn) -> list[Question]:
         """The yes/no questions one SMS asks together: the next question and each one after it
@@ -209,7 +236,7 @@ class SmsChecks:
         return not sms.dropped and not sms.truncated
 
     def ask(self, command: Command, rule: Rule, question: Question, answers: dict, turn: Turn,
-            lead: list[str] = (), wrong: bool = False) -> Reply:
+            lead: list[str] = (), wrong: bool = False, topic: str | None = None) -> Reply:
         """The question (after ``lead``), whole: an option cut off could not be chosen; or the
         yes/no questions that can be answered together in one reply (``2 2 2``). When it does not
         fit, the prompt's explanations (or the example) go first if ``lead`` says what was
@@ -226,35 +253,9 @@ class SmsChecks:
             sms = self.renderer.render(candidate, turn.script)
             if not sms.dropped and not sms.truncated:
                 break
-        return Reply(sms, Menu("check", command.code), command=command.code,
-                     check=(rule.id, encode_answers(answers)))
+        return Reply(sms, Menu("check", command.code, topic=topic), command=command.code,
+                     check=(rule.id, encode_answers(answers)), topic=topic)
 
-    def verdict_parts(self, rule: Rule, verdict: Verdict, turn: Turn) -> list[str]:
-        """Most important first: the outcome, the amount (or why not), where to go; then what to
-        do, by when and with which documents ("1 – more"), and why."""
-        lang = turn.lang
-        say = lambda text: text.in_language(lang)  # noqa: E731
-        parts = [self.texts.get(lang, f"check_{verdict.status}", name=short_name(rule, lang))]
-        if verdict.status == DOES_NOT_QUALIFY:
-            parts.append(first_sentence(say(verdict.reasons[0].text)))
-        elif verdict.amount is not None:
-            parts.append(amount_clause(verdict, lang))
-        parts.append(self.where(rule, turn))
-        parts += [say(step) for step in verdict.next_steps]
-        parts += [say(deadline.text) for deadline in verdict.deadlines]
-        parts += [say(item.text) for item in verdict.documents]
-        parts += [say(reason.text) for reason in verdict.reasons]
-        parts += [say(item.text) for item in verdict.unverified + verdict.notes]
-        return list(dict.fromkeys(parts))  # a first sentence may repeat its reason whole: keep one
-
-    def where(self, rule: Rule, turn: Turn) -> str:
-        """The nearest office of the rule's kind for the person's region, from the directory."""
-        apply_at = rule.apply_at
-        match = self.directory.find(apply_at.topic, turn.region, turn.place)
-        for office in match.offices:
-            if office.code in apply_at.offices or office.kind == apply_at.kind:
-                line = self.formatter.line(office, turn.lang, local=True)
-                if line:
-                    return line
-        return first_sentence(apply_at.text.in_language(turn.lang))
-
+    def verdict_parts(self, rule: Rule, verdict, turn: Turn) -> list[str]:
+        """The verdict as SMS parts, most important first (the voice channel texts them too)."""
+        return self.verdict.parts(rule, verdict, turn)

@@ -30,3 +30,22 @@ def link_rules(rules: dict[str, Rule], commands: CommandTable) -> dict[str, Rule
         if command.check and command.code not in linked:
             raise CheckSetupError(f"command {command.code} has a check form but no rule has its keyword")
     return linked
+
+
+def link_topics(rules: dict[str, Rule], phrases) -> dict[str, Rule]:
+    """Topic code → the rule its facts come from (``data/sms_phrases.yaml``), checked when the app
+    starts: the rule exists, and every question a topic's numbers answer is one of its questions."""
+    linked: dict[str, Rule] = {}
+    for topic in phrases.topics.values():
+        if topic.rule is None:
+            continue
+        rule = rules.get(topic.rule)
+        if rule is None:
+            raise CheckSetupError(f"{phrases.path.name}, topic {topic.code}: no rule {topic.rule!r} in data/rules")
+        asked = {question.id for question in rule.questions}
+        for question in topic.numbers:
+            if question not in asked:
+                raise CheckSetupError(f"{phrases.path.name}, topic {topic.code}, field 'numbers': "
+                                      f"{topic.rule} asks no question {question!r}")
+        linked[topic.code] = rule
+    return linked

@@ -13,7 +13,7 @@ from hotline.sms.commands import Command
 
 #: Sentences of a keypad prompt that make no sense in an SMS ("… and press #").
 _KEYPAD_SENTENCE = re.compile(r"торчо|решётк|решетк", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 _SPOKEN_DIGITS = re.compile(r"\b\d(?: \d){3,}\b")  # "0 5 0 3 2 0 2 4", spaced out to be read aloud
 
 
@@ -25,7 +25,7 @@ def check_form(command: Command, lang: str) -> str:
 
 def question_parts(question: Question, lang: str) -> list[str]:
     """The question as SMS parts: the prompt without its keypad instructions, then each option."""
-    sentences = _SENTENCE_END.split(question.prompt.in_language(lang))
+    sentences = SENTENCE_END.split(question.prompt.in_language(lang))
     kept = [_SPOKEN_DIGITS.sub(lambda m: m.group().replace(" ", ""), s) for s in sentences
             if not _KEYPAD_SENTENCE.search(s)]
     return [" ".join(kept)] + [f"{o.digit} – {o.text.in_language(lang)}" for o in question.options]
@@ -61,4 +61,4 @@ def amount_clause(verdict: Verdict, lang: str) -> str:
 
 
 def first_sentence(text: str) -> str:
-    return _SENTENCE_END.split(text.strip())[0]
+    return SENTENCE_END.split(text.strip())[0]
