@@ -325,11 +325,6 @@ def test_any_bytes_as_a_form_on_any_route_is_4xx_or_twiml(hotline, errors, callb
     assert_answered(signed_post(hotline, path, raw=raw), errors, (path, raw[:200]))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "hotline/voice/engine.py VoiceEngine.step hands a node without a gather to FlowSet.step, which "
-    "raises KeyError('no_response'): the caller hears the technical-error apology. Twilio does post "
-    "here: after a voicemail <Record> with nothing recorded it follows the <Redirect> to "
-    "/flow/operator/voicemail_done. Arriving at such a node should render it (goodbye, hang up)."))
 @pytest.mark.parametrize(("flow", "node"), _known_nodes(keyless=True))
 def test_a_step_on_a_node_that_takes_no_key_is_answered(hotline, errors, flow, node):
     response = signed_post(hotline, f"/twilio/voice/flow/{flow}/{node}?l=ky&s=3",
@@ -338,15 +333,9 @@ def test_a_step_on_a_node_that_takes_no_key_is_answered(hotline, errors, flow, n
     assert document is not None and document[-1].tag in ("Hangup", "Gather", "Redirect", "Dial")
 
 
-def test_a_long_number_typed_then_star_goes_back(request, hotline, errors, database_url):
+def test_a_long_number_typed_then_star_goes_back(hotline, errors):
     """A number question (the birth date) ends at "#", so Digits can be as long as the caller's patience;
     25 keys and "*" mean "back", as any "*" in a typed number does."""
-    if database_url.startswith("postgresql"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "hotline/voice/check_node.py records the whole Digits of a typed number in call_events.digits, "
-            "a VARCHAR(20): PostgreSQL refuses 26 keys (StringDataRightTruncation) and the caller hears "
-            "the technical-error apology; hotline/voice/store.py record_event could keep digits[:20] as it "
-            "keeps detail[:200]")))
     path = "/twilio/voice/flow/children/birth_grant_check?l=ky&s=1"
     document = assert_answered(signed_post(hotline, path, CALL | {"Digits": "1" * 25 + "*"}), errors, path)
     assert document is not None and "Кечиресиз" not in ET.tostring(document, encoding="unicode")

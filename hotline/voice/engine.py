@@ -70,6 +70,9 @@ class VoiceEngine:
             return self.checks.step(ref, state, caller, form)
         if node.action in ("operator", "voicemail"):  # Twilio reports how <Dial>/<Record> ended
             return self._after_dial_or_record(node, state, caller, form)
+        if node.gather is None:  # a node that takes no key (the goodbye after a silent <Record>): say it
+            state, _ = self.record(caller, state, ref, "arrive", next_node=ref)
+            return self.render(ref, state, caller)
         digits = form.get("Digits") or None
         step = self.flows.step(ref, digits, state.fails, state.return_to)
         exit_ = step.exit

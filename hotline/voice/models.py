@@ -53,7 +53,7 @@ class CallEvent(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     node: Mapped[str] = mapped_column(String(80))  # "flow.node" (drop-off per menu: hotline.voice.report)
     digits: Mapped[str | None] = mapped_column(String(20))
-    # start | route | other | no_response | back | operator | language | give_up | dial | record
+    # start | route | other | no_response | back | operator | language | give_up | dial | record | arrive
     outcome: Mapped[str] = mapped_column(String(20))
     next_node: Mapped[str | None] = mapped_column(String(80))
     detail: Mapped[str | None] = mapped_column(String(200))  # e.g. "topic=legal_aid region=osh"

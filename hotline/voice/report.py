@@ -29,7 +29,7 @@ class Step:
     at: datetime
     node: str
     digits: str | None
-    outcome: str  # start | route | other | no_response | back | operator | language | give_up | dial | record
+    outcome: str  # start | route | other | no_response | back | operator | language | give_up | dial | record | arrive
     next_node: str | None
     detail: str | None
 

@@ -48,7 +48,7 @@ def record_event(sid: str, step: int, node: str, outcome: str, digits: str | Non
                  next_node: str | None = None, detail: str | None = None) -> bool:
     """One step of the call; False when the row is already there (Twilio retried the step)."""
     statement = insert_for(CallEvent).values(
-        call_sid=sid, step=step, node=node, outcome=outcome, digits=digits, next_node=next_node,
+        call_sid=sid, step=step, node=node, outcome=outcome, digits=digits[:20] if digits else None, next_node=next_node,
         detail=detail[:200] if detail else None, at=utcnow(),
     ).on_conflict_do_nothing(index_elements=["call_sid", "step"]).returning(CallEvent.id)
     return db.session.execute(statement).first() is not None
