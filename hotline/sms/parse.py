@@ -106,13 +106,17 @@ def parse_message(text: str, commands: CommandTable,
     # going to Russia", not BALA one letter off.
     hit = (_command_at(commands, words, start, typo=False)
            or _command_anywhere(commands, words, start + 1))
-    heard = understand(words, commands, start, (hit.start, hit.end) if hit else None)
+    if hit:
+        heard = understand(words, commands, start, (hit.start, hit.end), hit.alias.command)
+    else:
+        heard = understand(words, commands, start)
     if hit is None and heard.topic is None and heard.request is None:
         hit = _command_at(commands, words, start, typo=True)
     used = set(range(hit.start, hit.end)) if hit else set()
     used |= heard.used
     place = leading[0] if leading else _place_in(index, words, used, text)
-    numbers = [int(word) for i, word in enumerate(words) if word.isdigit() and i not in used]
+    numbers = [int(word) for i, word in enumerate(words) if word.isdigit() and i not in used
+               and not _counts_something(index, words, i + 1, used)]
     found = dict(region=place.region if place else None, place=place.place if place else None,
                  numbers=numbers, question=heard.question.target if heard.question else None, **parsed)
     meaning = _meaning(commands, hit, heard, script)
@@ -129,14 +133,24 @@ def _meaning(table: CommandTable, hit: "_Hit | None", heard: Understanding,
     topic its context words or numbers point to; None when nothing was understood."""
     if heard.request:
         return heard.request.target, None, heard.request.language(script)
-    if heard.topic:
-        return table.phrases.topics[heard.topic.target].command, heard.topic.target, heard.topic.language(script)
-    if hit is None:
+    topics = table.phrases.topics
+    if heard.topic and not topics[heard.topic.target].default:
+        return topics[heard.topic.target].command, heard.topic.target, heard.topic.language(script)
+    if heard.topic is None and hit is None:
         return None
-    command = hit.alias.command
-    beside = [code for code in [*heard.answers, *heard.context]
-              if table.phrases.topics[code].command == command]
-    return command, beside[0] if beside else None, heard.language(script) or hit.alias.language(script)
+    # a keyword, or a command's general topic ("безработн*"): its numbers or context words may
+    # name a topic of the same command ("пособия для безработных": the unemployment benefit)
+    command = topics[heard.topic.target].command if heard.topic else hit.alias.command
+    beside = [code for code in [*heard.answers, *heard.context] if topics[code].command == command]
+    topic = beside[0] if beside else heard.topic.target if heard.topic else None
+    return command, topic, heard.language(script) or hit.alias.language(script)
+
+
+def _counts_something(index: PlaceIndex, words: list[str], after: int, used: set[int]) -> bool:
+    """Whether a number is a quantity ("инвалид 2 группы", "бала 3 жашта"), not a region key or
+    page: a word follows it that is no keyword, phrase or place."""
+    return (after < len(words) and words[after].isalpha() and after not in used
+            and not index.is_name(words[after:after + 1]))
 
 
 def _symbol(text: str, table: CommandTable) -> Alias | None:

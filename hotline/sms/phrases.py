@@ -10,8 +10,9 @@ People text the way they speak: "балага суйунчу", "пенсия к�
 - **questions**: question words (канча, качан, кайда, кантип), which pick the fact a topic leads with.
 
 Every mistake is a :class:`~hotline.directory.loader.DataError` naming the file, the row and the
-field. Spellings are folded like the commands' (:func:`~hotline.sms.commands.alias_key`); a
-spelling ending in ``*`` is a prefix of one word ("пособи*": пособие, пособия, пособием).
+field. Spellings are folded like the commands' (:func:`~hotline.sms.commands.alias_key`); a word
+ending in ``*`` is a prefix, for Russian endings ("пособи*": пособие, пособия, пособием;
+"пособи* на ребен*": пособием на ребенка).
 """
 
 from dataclasses import dataclass, field
@@ -64,13 +65,22 @@ class Topic:
 @dataclass(frozen=True)
 class Phrase:
     """A folded spelling and what it means: a ``topic``, a ``request`` (a command code) or a
-    ``question`` kind; for ``context`` and ``unit`` words, the topic and (units) the question."""
+    ``question`` kind; for ``context`` and ``unit`` words, the topic and (units) the question.
+    ``words`` is set for a spelling with prefixes: each folded word, and whether it is a prefix."""
 
     key: str
     kind: str
     target: str
     languages: dict[str, str] = field(hash=False)
     question: str | None = None
+    words: tuple[tuple[str, bool], ...] = ()
+
+    def matches(self, words: list[str], start: int) -> bool:
+        """Whether the words from ``start`` spell this pattern (its prefixes as prefixes)."""
+        if start + len(self.words) > len(words):
+            return False
+        return all(words[start + i].startswith(text) if prefix else words[start + i] == text
+                   for i, (text, prefix) in enumerate(self.words))
 
     def language(self, script: str) -> str:
         return self.languages.get(script) or next(iter(self.languages.values()))
@@ -86,7 +96,7 @@ class PhraseTable:
     exact: dict[str, Phrase] = field(default_factory=dict)  # topics, requests, questions
     context: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # beside the topic's command
     units: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # after a number
-    prefixes: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # by their first letters
+    patterns: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # with prefixes, by first letters
     typo_keys: dict[int, list[str]] = field(default_factory=dict)
     max_words: int = 1
 
@@ -188,7 +198,7 @@ def _add_topic(table: PhraseTable, commands: CommandTable, path: Path, index: in
     _add_spellings(table, commands, "topic", code, row.get("phrases") or {}, fail, "phrases")
     _add_spellings(table, commands, "context", code, row.get("context") or {}, fail, "context")
     if not default and not any(p.target == code for p in table.exact.values()) and not any(
-            p.target == code for group in table.prefixes.values() for p in group):
+            p.target == code for group in table.patterns.values() for p in group):
         fail("phrases", "a topic that is not its command's default needs phrases that name it")
 
 
@@ -233,25 +243,29 @@ def _add_spellings(table: PhraseTable, commands: CommandTable, kind: str, target
 
 
 def _add_one(table, commands, kind, target, spelling, language, fail, where, question) -> None:
-    prefix = spelling.endswith("*")
-    key = alias_key(spelling.rstrip("*"))
+    words = _pattern(spelling)
+    key = "".join(text for text, _ in words)
     if not key:
         fail(where, f"{spelling!r} has no letters or digits")
-    if prefix and (" " in spelling.strip() or len(key) < MIN_PREFIX or not key.isalpha()):
-        fail(where, f"{spelling!r}: a prefix is one word of at least {MIN_PREFIX} letters")
+    pattern = any(prefix for _, prefix in words)
+    if pattern and any(prefix and (len(text) < MIN_PREFIX or not text.isalpha()) for text, prefix in words):
+        fail(where, f"{spelling!r}: a prefix needs at least {MIN_PREFIX} letters before the *")
+    if pattern and kind in ("context", "unit"):
+        fail(where, f"{spelling!r}: context and unit words are whole words (no *)")
+    first = words[0][0][:MIN_PREFIX]  # patterns are found by the first letters of their first word
     if kind in ("topic", "request", "question"):
         alias = commands.aliases.get(key)
-        if alias and not prefix:
+        if alias and not pattern:
             fail(where, f"{spelling!r} is already a spelling of the command {alias.command!r}")
-        other = table.exact.get(key) if not prefix else next(
-            (p for p in table.prefixes.get(key[:MIN_PREFIX], ()) if p.key == key), None)
+        other = table.exact.get(key) if not pattern else next(
+            (p for p in table.patterns.get(first, ()) if p.words == words), None)
         if other and (other.kind, other.target) != (kind, target):
             fail(where, f"{spelling!r} already means the {other.kind} {other.target!r}")
-    phrase = Phrase(key, kind, target, {script_of(spelling, "latin"): language}, question)
-    if prefix:
-        group = table.prefixes.get(key[:MIN_PREFIX], ())
-        if not any(p.key == key and p.target == target for p in group):
-            table.prefixes[key[:MIN_PREFIX]] = group + (phrase,)
+    phrase = Phrase(key, kind, target, {script_of(spelling, "latin"): language}, question, words if pattern else ())
+    if pattern:
+        group = table.patterns.get(first, ())
+        if not any(p.words == words and p.target == target for p in group):
+            table.patterns[first] = group + (phrase,)
     elif kind in ("context", "unit"):
         index = table.context if kind == "context" else table.units
         group = index.get(key, ())
@@ -260,4 +274,15 @@ def _add_one(table, commands, kind, target, spelling, language, fail, where, que
     else:
         found = table.exact.setdefault(key, phrase)
         found.languages.setdefault(script_of(spelling, "latin"), language)
-    table.max_words = max(table.max_words, len(fold_for_match(spelling.rstrip("*")).split()))
+    table.max_words = max(table.max_words, len(words))
+
+
+def _pattern(spelling: str) -> tuple[tuple[str, bool], ...]:
+    """The folded words of ``spelling``, each with whether it ends in ``*`` (a prefix)."""
+    words: list[tuple[str, bool]] = []
+    for raw in spelling.split():
+        tokens = fold_for_match(raw.rstrip("*")).split()
+        words += [(token, False) for token in tokens[:-1]]
+        if tokens:
+            words.append((tokens[-1], raw.endswith("*")))
+    return tuple(words)

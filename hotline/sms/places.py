@@ -15,12 +15,14 @@ from hotline.sms.normalize import fold_for_match
 
 #: Case endings as they look after folding (Kyrgyz vowel harmony folds to these), longest first.
 #: Locative, dative, ablative, genitive, accusative, with and without the possessive -ы- before
-#: them (шаарында, облусуна); then the Russian -е, -а, -у.
+#: them (шаарында, облусуна), the locative adjective (Бишкектеги, Ноокаттагы); then the Russian
+#: -е, -а, -у.
 CASE_ENDINGS = tuple(sorted({
     "nda", "nde", "ndo", "nan", "nen", "non", "na", "ne", "no",
     "dan", "den", "don", "tan", "ten", "ton", "da", "de", "do", "ta", "te", "to",
     "ga", "ge", "go", "ka", "ke", "ko",
     "nin", "nun", "din", "dun", "tin", "tun", "ni", "nu", "di", "du", "ti", "tu",
+    "dagi", "degi", "dogu", "tagi", "tegi", "togu", "ndagi", "ndegi", "ndogu",
     "a", "e", "u",
 }, key=len, reverse=True))
 #: What is left of a word after its ending must still be a word ("ош" is the shortest name).
@@ -29,11 +31,16 @@ MIN_STEM = 3
 MIN_TYPO_LENGTH = 5
 
 
+_ENDINGS = frozenset(CASE_ENDINGS)
+_ENDING_LENGTHS = sorted({len(ending) for ending in CASE_ENDINGS}, reverse=True)
+
+
 def strip_case_ending(key: str, known: Container[str]) -> str | None:
-    """The stem of ``key`` that is in ``known`` once one case ending is removed, if any."""
-    for ending in CASE_ENDINGS:
-        if key.endswith(ending) and len(key) - len(ending) >= MIN_STEM:
-            stem = key[: -len(ending)]
+    """The stem of ``key`` that is in ``known`` once one case ending is removed, if any (the
+    longest ending first; looked up by length, as this runs for every span of every message)."""
+    for length in _ENDING_LENGTHS:
+        if len(key) - length >= MIN_STEM and key[-length:] in _ENDINGS:
+            stem = key[:-length]
             if stem in known:
                 return stem
     return None

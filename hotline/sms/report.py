@@ -1,9 +1,10 @@
 """Texts the hotline did not understand, grouped, so operators can add the spellings people use.
 
-Every incoming SMS that matched no command and no open menu is logged with status ``unmatched``
-and its normalised text (the form the command table matches against). ``flask report unmatched``
-prints them most frequent first; an alias added to ``data/sms_commands.yaml`` for a frequent one
-makes the next person's message work.
+Every incoming SMS that matched no command, phrase or open menu is logged with status ``unmatched``
+and its normalised text (the form the command table and the phrases match against). ``flask report
+unmatched`` prints them most frequent first; a keyword spelling added to ``data/sms_commands.yaml``,
+or a topic's phrase, context word or unit to ``data/sms_phrases.yaml``, for a frequent one makes
+the next person's message work.
 """
 
 from dataclasses import dataclass

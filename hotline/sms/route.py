@@ -96,7 +96,7 @@ class Replies:
         if action == "menu":
             if numbers:
                 return self.menu_choice(Menu("commands"), numbers[0], ctx)
-            return self.command_list(ctx, "commands_lead")
+            return replace(self.command_list(ctx, "commands_lead"), command=command.code)
         if action == "opt_out":
             cancelled = record.opt_out(ctx.conversation.number)
             keys = ["stop"] + (["stop_callback_cancelled"] if cancelled else [])

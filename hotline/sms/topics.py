@@ -4,9 +4,9 @@ A topic (``data/sms_phrases.yaml``) answers in pages. Page 1 carries, in this or
 answers the likely question (from the rule's data), where to go (the office of the person's
 region when the topic has a ``local`` directory topic and the region is known), the number that
 can direct them, how to check by SMS when the topic has a rule, and "1 – more" last. The pages
-after it hold the rule's documents and notes, then the command's offices (or, for a command whose
-offices depend on the region and none is known, the region question). A page past the end is the
-first page again: never a dead end.
+after it hold the rule's documents, the command's offices and the rule's notes; for a command
+whose offices depend on the region when none is known, the region question instead of the offices.
+A page past the end is the first page again: never a dead end.
 
 Pages are pure functions of the topic, the region, the language, the alphabet and the directory,
 so they are memoised per process until the directory changes.
@@ -19,6 +19,7 @@ from hotline.sms.check.words import check_form
 from hotline.sms.commands import Command, CommandTable
 from hotline.sms.conversation import Menu
 from hotline.sms.directory import LOCAL_SCOPES, DirectoryAnswers
+from hotline.sms.normalize import fold_for_match
 from hotline.sms.offices import OfficeFormatter
 from hotline.sms.phrases import Topic
 from hotline.sms.regions import RegionBook
@@ -50,7 +51,7 @@ class TopicAnswers:
         remember = dict(command=command.code, region=region, place=place, topic=topic.code)
         pages = self.pages(topic, region, place, question, lang, script, book)
         if page == len(pages) + 1 and region is None and self.answers.regional(command, book):
-            asked = self.answers.region_question(command, lang, script, book)
+            asked = self.answers.region_question(command, lang, script, book)  # its offices need one
             return Reply(asked.sms, asked.menu, **remember)
         page = page if 1 <= page <= len(pages) else 1
         return Reply(pages[page - 1], Menu("more", command.code, region, place, page + 1, topic.code), **remember)
@@ -63,9 +64,11 @@ class TopicAnswers:
         if cached is not None and cached[0] == version:
             return cached[1]
         command = self.commands.commands[topic.command]
-        pages = [self.first_page(topic, command, region, place, question, lang, script)]
+        pages = [self.first_page(topic, command, region, place, question, lang, script, book)]
         documents, notes = self.details(topic, lang)
-        offices = self.answers.parts(command, region, place, lang, script, book)
+        # offices that depend on the region wait for it: the region question follows the details
+        regional = region is None and self.answers.regional(command, book)
+        offices = [] if regional else self.answers.parts(command, region, place, lang, script, book)
         more = self.renderer.whole(documents, script, self.texts.get(lang, "more")) + offices + self.renderer.whole(notes, script, self.texts.get(lang, "more"))
         pages += self.paginate(more, self.call(topic, lang), lang, script)
         if len(self._pages) >= MEMO_SIZE:
@@ -74,14 +77,16 @@ class TopicAnswers:
         return pages
 
     def first_page(self, topic: Topic, command: Command, region: str | None, place: str | None,
-                   question: str | None, lang: str, script: str) -> RenderedSms:
+                   question: str | None, lang: str, script: str, book: RegionBook) -> RenderedSms:
         """Fact, where, number, check, "1 – more": the fullest of these that fits the budget, the
         fact always first and "more" always last."""
         fact, more = topic.fact_for(question).in_language(lang), self.texts.get(lang, "more")
-        local, where, call = self.local(topic, region, place, lang), self.where(topic, lang), self.call(topic, lang)
+        where, call = self.where(topic, lang), self.call(topic, lang)
         checks = self.check_hints(topic, command, lang)
-        # What gives way when it does not all fit: the check hint, then where (never the number)
-        wheres = [[local, call], [local], [where, call], [call]] if local else [[where, call], [call]]
+        # What gives way when it does not all fit: the check hint, the local office's name, where
+        # to go (never the number)
+        wheres = [w for line in self.local(topic, region, place, lang, book) for w in ([line, call], [line])]
+        wheres += [[where, call], [call]]
         candidates = [[fact, *w, c, more] for w in wheres for c in [*checks, None]] + [[fact, more]]
         for parts in candidates:
             sms = self.renderer.render([p for p in parts if p], script)
@@ -108,19 +113,31 @@ class TopicAnswers:
                 return f"{topic.call.label.in_language(lang)}: {reach}{unverified}"
         return None
 
-    def local(self, topic: Topic, region: str | None, place: str | None, lang: str) -> str | None:
+    def local(self, topic: Topic, region: str | None, place: str | None, lang: str, book: RegionBook) -> list[str]:
         """The first office of the topic's ``local`` directory topic in the person's region that
-        has a number ("Талас: … юридикалык жардам борбору: +996342254817")."""
+        has a number, the region named unless the office's name does ("Бишкек: Координационный
+        центр юридической помощи: +996312626210"), then the same in short ("Центр юрпомощи,
+        Бишкек: +996312626210"); none when the region is not known or has no such office."""
         if topic.local is None or region is None:
-            return None
+            return []
         match = self.directory.find(topic.local, region, place)
         if match.scope not in LOCAL_SCOPES:
-            return None
-        for office in match.offices:
+            return []
+        named = book.name(place if match.scope == "place" else match.region, lang)
+        key = fold_for_match(named or "")
+        # the kind of office the rule sends people to, then the one of the place they named
+        # (Нарындагы … before Кочкордогу … for "Нарын")
+        rule = self.checks.topic_rules.get(topic.code)
+        kind = rule.apply_at.kind if rule else None
+        offices = sorted(match.offices, key=lambda office: (office.kind != kind,
+                                                             key not in fold_for_match(office.name(lang))))
+        for office in offices:
             phones = office.callable_phones()
             if phones:
-                return f"{office.name(lang)}: {phones[0].number}"
-        return None
+                line = f"{office.name(lang)}: {phones[0].number}"
+                short = f"{self.where(topic, lang) or office.name(lang)}, {named}: {phones[0].number}"
+                return [line if not key or key in fold_for_match(line) else f"{named}: {line}", short]
+        return []
 
     def check_hints(self, topic: Topic, command: Command, lang: str) -> list[str]:
         """How to check by SMS, longest first: the one-shot form when the command's keyword asks

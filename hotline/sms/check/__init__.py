@@ -149,7 +149,8 @@ class SmsChecks:
             evaluate(rule, answers, today_in_bishkek(turn.now))
         except (AnswerError, KeyError):
             return None
-        return self.proceed(command, rule, answers, turn, topic=topic)
+        fact = self.commands.phrases.topics[topic].fact.in_language(turn.lang)  # before a question still open
+        return self.proceed(command, rule, answers, turn, lead=[fact], topic=topic)
 
     def _topic_of(self, command: Command, rule: Rule) -> str | None:
         """The command's default topic, when it asks the same rule (its check's menus say so)."""
