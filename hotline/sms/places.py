@@ -65,7 +65,7 @@ class PlaceIndex:
 
     names: dict[str, list[Place]] = field(default_factory=dict)
     precise: dict[Place, set[str]] = field(default_factory=dict)
-    typo_keys: list[str] = field(default_factory=list)
+    typo_keys: dict[int, list[str]] = field(default_factory=dict)  # by length, for a quick pre-filter
     max_words: int = 1
 
     @classmethod
@@ -76,8 +76,9 @@ class PlaceIndex:
             index._add(Place(row["code"]), row, ("name_ky", "name_ru", "short_ky", "short_ru"))
         for row in _rows(places):
             index._add(Place(row["region"], row["code"]), row, ("name_ky", "name_ru"))
-        index.typo_keys = [key for key, found in index.names.items()
-                           if len(key) >= MIN_TYPO_LENGTH and key.isalpha() and len(set(found)) == 1]
+        for key, found in index.names.items():
+            if len(key) >= MIN_TYPO_LENGTH and key.isalpha() and len(set(found)) == 1:
+                index.typo_keys.setdefault(len(key), []).append(key)
         return index
 
     def _add(self, target: Place, row: Mapping, name_fields: tuple[str, ...]) -> None:
@@ -123,9 +124,10 @@ class PlaceIndex:
         key = "".join(words)
         if len(key) < MIN_TYPO_LENGTH - 1 or not key.isalpha():  # "tala" for "talas" is fine
             return None
-        hits = {self.names[name][0] for name in self.typo_keys
-                if abs(len(name) - len(key)) <= 1 and Levenshtein.distance(key, name, score_cutoff=1) <= 1}
+        hits = {self.names[name][0] for length in (len(key) - 1, len(key), len(key) + 1)
+                for name in self.typo_keys.get(length, ()) if Levenshtein.distance(key, name, score_cutoff=1) <= 1}
         return hits.pop() if len(hits) == 1 else None
+
 
 
 def _rows(rows: Iterable[Mapping] | Mapping) -> Iterable[Mapping]:

@@ -86,6 +86,8 @@ def understand(words: list[str], commands: CommandTable, skip: int = 0,
 
 def _excluded(table: CommandTable, words: list[str], start: int) -> int:
     """How many words from ``start`` an exclusion phrase covers (0 when none starts there)."""
+    if not any(key.startswith(words[start][:2]) for key in table.exclusions):
+        return 0  # a few phrases: most words start none of them
     for size in range(min(table.max_words, len(words) - start), 0, -1):
         key = "".join(words[start:start + size])
         if key in table.exclusions or strip_case_ending(key, table.exclusions):
