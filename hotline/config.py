@@ -123,7 +123,7 @@ def settings_from_env(environ=os.environ) -> dict:
         "TWILIO_CALLS_PER_SECOND": float(values["TWILIO_CALLS_PER_SECOND"]),
         "TWILIO_CALLER_ID": values["TWILIO_CALLER_ID"],
         "CALLBACK_COUNTRIES": country_codes(values["CALLBACK_COUNTRIES"]),
-        "DIRECTORY_CACHE_SECONDS": 2.0,
+        "DIRECTORY_CACHE_SECONDS": 1.0,  # how soon a process sees a directory change (one primary-key read)
     }
 
 

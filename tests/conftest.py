@@ -24,7 +24,8 @@ POSTGRES_URL = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg:/
 REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Loaded once per session; every other table is emptied after each test.
 NO_AUDIO = str(Path(tempfile.gettempdir()) / "hotline-tests-no-audio-here")
-DIRECTORY_TABLES = {"regions", "places", "topics", "offices", "office_topics", "phones", "alembic_version"}
+DIRECTORY_TABLES = {"regions", "places", "topics", "offices", "office_topics", "phones", "directory_version",
+                    "alembic_version"}
 
 
 def server_missing(name: str, why: str):
@@ -90,7 +91,6 @@ def broker_url(tmp_path_factory) -> str:
 def make_app(database_url: str, broker_url: str, **overrides):
     config = {
         "AUDIO_DIR": NO_AUDIO,  # nothing rendered: every prompt is <Say>, unless a test builds audio
-        "DIRECTORY_CACHE_SECONDS": 0,
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",

@@ -1,19 +1,20 @@
 """The directory as the webhooks read it: answers memoised per process, dropped when data changes.
 
 A webhook asks for "legal aid in Osh oblast" many times a second; the answer changes only when
-``flask seed`` or an operator edits the directory. So answers are computed once with the shared
-queries and kept as plain frozen views; a cheap version check (row count and latest ``updated_at``)
-every ``DIRECTORY_CACHE_SECONDS`` drops them when the directory changed. Nothing here is shared
-between processes: each gunicorn worker keeps its own.
+``flask seed`` or an operator edits the directory, and each of those raises the directory's version
+number (:class:`~hotline.directory.models.DirectoryVersion`) in the same transaction. So answers are
+computed once with the shared queries and kept as plain frozen views, and the version is read (one
+row, by primary key) at most every ``DIRECTORY_CACHE_SECONDS``: a process drops what it holds within
+that time of a change. This is read-only data; no caller's state is kept here.
 """
 
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from hotline.directory.models import Office
+from hotline.directory.models import DirectoryVersion, Office
 from hotline.directory.queries import find_offices
 from hotline.extensions import db
 
@@ -91,12 +92,12 @@ class DirectoryCache:
         now = time.monotonic()
         if now - self._checked_at < self.check_seconds:
             return
-        version = tuple(db.session.execute(select(func.count(Office.id), func.max(Office.updated_at))).one())
+        version = db.session.scalar(select(DirectoryVersion.version).where(DirectoryVersion.id == 1))
         self._checked_at = now
         if version != self._version:
             self._version, self._answers = version, {}
 
-    def version(self) -> tuple | None:
+    def version(self) -> int | None:
         """Changes whenever the directory does (checked at most every ``check_seconds``)."""
         self._fresh()
         return self._version

@@ -10,6 +10,8 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.extensions import db
+from hotline.timeutil import utcnow
+from hotline.upsert import insert_for
 
 # Offices serve topics; a topic is served by many offices.
 office_topics = Table(
@@ -140,3 +142,21 @@ class Phone(db.Model):
     label_ru: Mapped[str | None] = mapped_column(String(120))
 
     office: Mapped[Office] = relationship(back_populates="phones")
+
+
+class DirectoryVersion(db.Model):
+    """The directory's version: one row, its number raised by every change (``flask seed``, the
+    console), so each process checks with one read by primary key whether what it holds is current."""
+
+    __tablename__ = "directory_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    version: Mapped[int] = mapped_column()
+    changed_at: Mapped[datetime] = mapped_column()
+
+
+def bump_directory_version(session) -> None:
+    """Raise the version, in the session's transaction (the change and its version commit together)."""
+    statement = insert_for(DirectoryVersion, session.get_bind()).values(id=1, version=1, changed_at=utcnow())
+    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_={
+        "version": DirectoryVersion.version + 1, "changed_at": statement.excluded.changed_at}))

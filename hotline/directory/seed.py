@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline.directory.loader import DirectoryData
-from hotline.directory.models import Office, Phone, Place, Region, Topic
+from hotline.directory.models import Office, Phone, Place, Region, Topic, bump_directory_version
 from hotline.text import fold
 
 OFFICE_SCALARS = (
@@ -102,6 +102,8 @@ def seed_directory(session: Session, data: DirectoryData) -> SeedReport:
     session.flush()
 
     _seed_offices(session, data, report, regions, places, topics)
+    if report.changed:  # every process drops what it holds of the directory within a second
+        bump_directory_version(session)
     return report
 
 

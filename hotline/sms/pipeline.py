@@ -59,6 +59,7 @@ class SmsPipeline:
         self.commands, self.texts, self.limits = commands, texts, limits
         self.renderer = Renderer(limits.max_segments)
         formatter = OfficeFormatter(texts)
+        self.directory = directory
         self.answers = DirectoryAnswers(directory, formatter, texts, self.renderer)
         self.checks = checks = SmsChecks(rules, commands, texts, self.renderer, directory, formatter)
         self.topics = TopicAnswers(commands, texts, self.renderer, directory, self.answers, formatter, checks)
@@ -90,7 +91,7 @@ class SmsPipeline:
         if logged:  # Twilio retried a message already answered: the same answer, nothing new
             return earlier, None
         conversation = Conversation.from_row(row, preferred=saved_language(inbound.caller))
-        book = self.books.get(lambda: db.session)
+        book = self.books.get(self.directory.version(), lambda: db.session)
         parsed, received = self.parse(inbound.body, conversation.script or "latin", book)
         lang = conversation.language_for(parsed.language)
         cap = conversation.cap(inbound.at, self.limits.replies_per_hour)

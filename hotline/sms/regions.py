@@ -1,11 +1,10 @@
-"""The regions and places an SMS can name, read from the directory once per process.
+"""The regions and places an SMS can name, read from the directory (again when its version changes).
 
 The place index (:class:`~hotline.sms.places.PlaceIndex`) and the numeric region menu (1 Бишкек …
 9 Талас, the keypad keys of ``data/regions.yaml``) come from the same rows the directory queries
 use, so a region the menu offers is always one the directory knows.
 """
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -59,16 +58,14 @@ class RegionBook:
 
 
 class RegionBookLoader:
-    """Builds the book on first use in each process (and again while the directory is empty)."""
+    """The book, built on first use in each process and again when the directory's version changes."""
 
     def __init__(self):
         self._book: RegionBook | None = None
-        self._lock = threading.Lock()
+        self._version = None
 
-    def get(self, session: Callable[[], Session]) -> RegionBook:
-        """The book; ``session()`` is only called when it has to be read."""
-        book = self._book
-        if book is None or not book.by_key:
-            with self._lock:
-                book = self._book = RegionBook.from_database(session())
-        return book
+    def get(self, version: int | None, session: Callable[[], Session]) -> RegionBook:
+        """The book for directory ``version``; ``session()`` is only called when it has to be read."""
+        if self._book is None or version != self._version or not self._book.by_key:
+            self._book, self._version = RegionBook.from_database(session()), version
+        return self._book

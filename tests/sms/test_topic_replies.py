@@ -19,7 +19,7 @@ def first_pages(app):
     sms = app.extensions["sms"]
     pages = {}
     with app.app_context():
-        book = sms.books.get(lambda: db.session)
+        book = sms.books.get(sms.directory.version(), lambda: db.session)
         for code in TOPICS:
             topic = sms.commands.phrases.topics[code]
             for lang in ("ky", "ru"):
