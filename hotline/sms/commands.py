@@ -101,7 +101,7 @@ def load_commands(path: Path = COMMANDS_FILE, topics_path: Path | None = None) -
     """Read and validate the command file; topic codes are checked against ``topics.yaml``
     (by default the one beside the command file). The phrase file beside it
     (``sms_phrases.yaml``) is read and checked against the commands too."""
-    from hotline.sms.phrases import load_phrases  # it builds on this module's table
+    from hotline.sms.phrase_file import load_phrases  # it builds on this module's table
     topics_path = topics_path or path.parent / "topics.yaml"
     topics_doc = read_yaml(topics_path)
     topics = {row.get("code") for row in (topics_doc or {}).get("topics") or [] if isinstance(row, dict)}
@@ -119,7 +119,7 @@ def load_commands(path: Path = COMMANDS_FILE, topics_path: Path | None = None) -
         command = table.commands[alias.command]
         if command.typos and alias.letters >= MIN_TYPO_LENGTH and alias.key.isalpha():
             table.typo_keys.setdefault(len(alias.key), []).append(alias.key)
-    table.phrases = load_phrases(path.parent / PHRASES_FILE.name, table)
+    table.phrases = load_phrases(path.parent / PHRASES_FILE.name, table, topics)
     return table
 
 

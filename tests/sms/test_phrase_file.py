@@ -113,6 +113,8 @@ def edit(path, old, new):
     ("      when:\n        ky: \"«Балага", "      whenever:\n        ky: \"«Балага",
      r"\(balaga_suyunchu\), field 'answers.whenever': unknown question kind"),
     ("  - code: patent\n", "  - code: Patent\n", r"field 'code': expected a lowercase slug"),
+    ("    local: training\n", "    local: trainings\n",
+     r"\(training\), field 'local': unknown topic 'trainings' \(data/topics.yaml\)"),
     ("    phrases:\n      ky: [патент, patent]\n      ru: [разрешение на работу, патента, патентом]\n", "",
      r"\(patent\), field 'phrases': a topic that is not its command's default needs phrases"),
     ("  callback:\n", "  ring:\n", r"field 'requests.ring': unknown command"),
