@@ -31,6 +31,8 @@ def init_app(app) -> None:
     """Load and check the command table, the phrases and the reply texts (the app refuses to start
     when they are invalid, or disagree with the eligibility rules), build the SMS pipeline, and
     register the webhook (``/twilio/sms``)."""
+    from pathlib import Path
+
     from hotline import ConfigurationError
     from hotline.directory.cache import DirectoryCache
     from hotline.directory.loader import DataError
@@ -42,7 +44,9 @@ def init_app(app) -> None:
 
     config = app.config
     try:
-        commands, texts = load_commands(), SmsTexts.load()
+        # SMS_COMMANDS_FILE (tests): another command table, with the phrase file beside it or none
+        commands = load_commands(Path(config["SMS_COMMANDS_FILE"])) if config.get("SMS_COMMANDS_FILE") else load_commands()
+        texts = SmsTexts.load()
     except (DataError, TextsError) as exc:
         raise ConfigurationError(f"the SMS channel cannot start: {exc}") from None
     directory = app.extensions.setdefault("directory_cache", DirectoryCache(config["DIRECTORY_CACHE_SECONDS"]))

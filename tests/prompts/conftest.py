@@ -6,6 +6,7 @@ Speech is real (espeak-ng, offline); Russian goes to espeak too unless a test br
 
 import base64
 import json
+import shutil
 import sqlite3
 import wave
 from contextlib import closing
@@ -15,6 +16,7 @@ import pytest
 import yaml
 
 from hotline.callbacks import PROMPTS as CALLBACK_PROMPTS
+from hotline.directory.loader import DATA_DIR
 from ivr_flows.model import CONTENT_PROMPTS
 from tests.audio.conftest import _no_proxy, fake_google  # noqa: F401  (fixtures shared with tests/audio)
 
@@ -91,8 +93,12 @@ def write_small_catalogue(directory: Path, changes: dict[str, dict[str, str]] | 
         text = yaml.safe_dump(words, allow_unicode=True)
         (directory / "prompts" / f"{lang}.yaml").write_text(text, encoding="utf-8")
     (directory / "flows" / "main.yaml").write_text(SMALL_FLOW, encoding="utf-8")
+    # the real commands and topics, without the phrase file: its topics take their facts from the real rules
+    (directory / "sms").mkdir(exist_ok=True)
+    for name in ("sms_commands.yaml", "topics.yaml"):
+        shutil.copy(DATA_DIR / name, directory / "sms" / name)
     return {"PROMPTS_DIR": str(directory / "prompts"), "FLOWS_DIR": str(directory / "flows"),
-            "RULES_DIR": str(directory / "rules")}
+            "RULES_DIR": str(directory / "rules"), "SMS_COMMANDS_FILE": str(directory / "sms" / "sms_commands.yaml")}
 
 
 @pytest.fixture
