@@ -33,8 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     celery_init_app(app)
 
-    from hotline import callbacks, directory, eligibility, health, messaging, prompts, report, simulate, sms, voice
+    from hotline import callbacks, console, directory, eligibility, health, messaging, prompts, report, simulate, sms, voice
 
-    for feature in (directory, eligibility, health, voice, messaging, sms, callbacks, prompts, simulate, report):
+    for feature in (directory, eligibility, health, voice, messaging, sms, callbacks, prompts, simulate, report, console):
         feature.init_app(app)
     return app
