@@ -18,12 +18,17 @@ DEFAULTS = {
     # (production_problems); "development" (the default) runs on the defaults as they are
     "HOTLINE_ENV": "development",
     "DATABASE_URL": f"sqlite:///{VAR / 'hotline.db'}",
+    # seconds to wait for PostgreSQL to accept a connection: a database that is down or unreachable
+    # fails the webhook (an apology from memory) well inside Twilio's 15 s, instead of psycopg's 130 s
+    "DATABASE_CONNECT_TIMEOUT": "3",
     # kombu's SQLAlchemy transport: a real broker in a file, no server to install.
     "CELERY_BROKER_URL": f"sqla+sqlite:///{VAR / 'broker.db'}",
     "SECRET_KEY": "dev-only-change-me",
     "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
     "TWILIO_AUTH_TOKEN": "dev-auth-token",
     "TWILIO_API_BASE": "https://api.twilio.com",
+    # seconds a REST call to Twilio may take (connect and each read) before the task gives up on it
+    "TWILIO_REST_TIMEOUT": "10",
     "PUBLIC_BASE_URL": "",
     # who may read /healthz's detail (Authorization: Bearer <token>); empty: nobody, only ok or not
     "HEALTHZ_TOKEN": "",
@@ -86,6 +91,7 @@ def settings_from_env(environ=os.environ) -> dict:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(values["DATABASE_URL"]),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(values["DATABASE_URL"], int(values["DATABASE_CONNECT_TIMEOUT"])),
         "CELERY": {
             "broker_url": values["CELERY_BROKER_URL"],
             # The database is the truth for every job; task results are never read.
@@ -100,6 +106,7 @@ def settings_from_env(environ=os.environ) -> dict:
         "TWILIO_ACCOUNT_SID": values["TWILIO_ACCOUNT_SID"],
         "TWILIO_AUTH_TOKEN": values["TWILIO_AUTH_TOKEN"],
         "TWILIO_API_BASE": values["TWILIO_API_BASE"].rstrip("/"),
+        "TWILIO_REST_TIMEOUT": float(values["TWILIO_REST_TIMEOUT"]),
         "PUBLIC_BASE_URL": values["PUBLIC_BASE_URL"].rstrip("/"),
         "HEALTHZ_TOKEN": values["HEALTHZ_TOKEN"],
         "TWILIO_SMS_FROM": values["TWILIO_SMS_FROM"],
@@ -155,6 +162,17 @@ def country_codes(text: str, setting: str = "CALLBACK_COUNTRIES") -> tuple[int, 
     if not codes:
         raise SettingError(f"{setting}={text!r}: expected country calling codes, e.g. '996,7'")
     return tuple(codes)
+
+
+def engine_options(url: str, connect_timeout: int) -> dict:
+    """How the app holds its database connections. ``pool_pre_ping``: a pooled connection the database
+    dropped (a restart, a failover, an outage) is replaced before a request uses it, so the first
+    caller after the database returns is answered, not apologised to. PostgreSQL only: give up
+    connecting after ``connect_timeout`` seconds (libpq's minimum is 2)."""
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith(("postgres://", "postgresql")):
+        options["connect_args"] = {"connect_timeout": connect_timeout}
+    return options
 
 
 def normalise_database_url(url: str) -> str:

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import Response, abort, current_app, g, request
 from twilio.base.exceptions import TwilioException
+from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import SIGNATURE_SETTINGS_HEADER, RequestValidator, get_signature_algorithm
 from twilio.rest import Client
 
@@ -74,8 +75,11 @@ def twiml(response) -> Response:
 
 
 def rest_client() -> Client:
-    """A REST client for our account, talking to ``TWILIO_API_BASE`` (a fake server in tests)."""
+    """A REST client for our account, talking to ``TWILIO_API_BASE`` (a fake server in tests). A call
+    that hangs ends after ``TWILIO_REST_TIMEOUT`` seconds (requests' default is to wait forever, and
+    a worker waiting forever sends nothing else)."""
     config = current_app.config
-    client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"])
+    client = Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"],
+                    http_client=TwilioHttpClient(timeout=config["TWILIO_REST_TIMEOUT"]))
     client.api.base_url = config["TWILIO_API_BASE"]
     return client

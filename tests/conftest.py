@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, delete, text
 
 from hotline import create_app
+from hotline.celery_app import fail_fast
 from hotline.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,7 @@ def make_app(database_url: str, broker_url: str, **overrides):
     app = create_app(config | overrides)
     app.config["CELERY"] = app.config["CELERY"] | {"broker_url": broker_url}
     app.extensions["celery"].conf.broker_url = broker_url
+    fail_fast(app.extensions["celery"], broker_url)  # the transport options that fit this broker
     return app
 
 

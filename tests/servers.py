@@ -83,13 +83,14 @@ def gunicorn(database_url: str, broker_url: str, workers: int = 2, **env):
 def _answers(server: Gunicorn) -> bool:
     if server.proc.poll() is not None:
         raise AssertionError(f"gunicorn exited with {server.proc.returncode} before answering")
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
         connection.request("GET", "/healthz")
         connection.getresponse().read()
-        connection.close()
     except OSError:
         return False
+    finally:
+        connection.close()  # a refused or reset try too: an unclosed socket is a ResourceWarning (an error)
     return True
 
 

@@ -57,6 +57,8 @@ class FakeTwilio:
         self.requests: list[dict] = []
         self.failures: list[tuple[int, dict]] = []  # responses to give before succeeding
         self.slow = 0.0  # seconds to wait before answering (a REST call that times out)
+        # called with (path, form, answer) before a 201 goes back: a status callback that beats the answer
+        self.before_answer = None
         self.auth_token, self.default_outcome = auth_token, default_outcome
         self.outcomes: dict[str, list[str]] = {}
         self.webhooks: list[dict] = []
@@ -76,6 +78,8 @@ class FakeTwilio:
                 if fake.slow:
                     time.sleep(fake.slow)
                 status, body = failure if failure else (201, fake.answer(self.path, form))
+                if status == 201 and fake.before_answer:
+                    fake.before_answer(self.path, form, body)
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -9,6 +9,7 @@ import logging
 import re
 
 from flask import Blueprint, abort, current_app, request
+from sqlalchemy.exc import OperationalError
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import Forbidden, HTTPException
 
@@ -60,13 +61,16 @@ def incoming():
     return twiml(response)
 
 
-def apology() -> MessagingResponse:
-    """Both languages, from memory, in the alphabet the person wrote in; logged if possible."""
+def apology(database_failed: bool = False) -> MessagingResponse:
+    """Both languages, from memory, in the alphabet the person wrote in; logged if the database can
+    take it (not tried when the database is what failed: a second try would wait out its timeout)."""
     body = request.form.get("Body") or ""
     sms = pipeline().renderer.render(
         [pipeline().texts.get(lang, "apology") for lang in ("ky", "ru")], script_of(body[:MAX_BODY]))
     response = MessagingResponse()
     response.message(sms.text)
+    if database_failed:
+        return response
     try:
         inbound = inbound_from_request()
         message = SmsMessage(external_id=inbound.sid, direction=SmsMessage.INBOUND, caller=inbound.caller,
@@ -92,4 +96,4 @@ def unexpected(error):
     log.exception("sms webhook failed")
     if not verified():  # never act on a form whose signature was not found ours
         return Forbidden()
-    return twiml(apology())
+    return twiml(apology(database_failed=isinstance(error, OperationalError)))

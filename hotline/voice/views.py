@@ -3,12 +3,13 @@
 Each is one transaction on ``db.session``: the call, its step and whatever the caller was promised
 are committed before the TwiML goes out (Celery work follows the commit). A malformed request gets
 a 4xx; anything that goes wrong while answering a caller gets a spoken apology and a callback
-request, never a 500 (Twilio would play its own error message).
+request (when the database can take one), never a 500 (Twilio would play its own error message).
 """
 
 import logging
 
 from flask import Blueprint, abort, current_app, request
+from sqlalchemy.exc import OperationalError
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import Forbidden, HTTPException
 
@@ -103,26 +104,32 @@ def recording():
     return "", 204
 
 
-def apology(source: str) -> VoiceResponse:
-    """Both languages, from memory; then a callback request if the database lets us write one."""
-    response = VoiceResponse()
-    response.say(engine().speech.catalogue.text("ky", "fallback.apology"), language=SAY_LANGUAGE["ky"])
-    response.hangup()
+def apology(source: str, database_failed: bool = False) -> VoiceResponse:
+    """Both languages and a national number, from memory. A callback request is booked first, unless
+    the database is what failed (a second try would only wait out the connect timeout again); the
+    words promise a call back only when one was booked."""
     caller, sid = to_e164(request.form.get("From", "")), request.form.get("CallSid")
-    if caller is not None:
+    booked = False
+    if caller is not None and not database_failed:
         try:
-            request_callback(caller, source=source, call_sid=sid if sid and len(sid) <= 64 else None)
+            result = request_callback(caller, source=source, call_sid=sid if sid and len(sid) <= 64 else None)
             db.session.commit()
+            booked = result.request_id is not None  # not when the daily cap refused it
         except Exception:  # the database may be why we are here
             db.session.rollback()
             log.exception("fallback: could not record a callback for %s", caller)
+    words = engine().speech.catalogue.text("ky", "fallback.apology" if booked else "fallback.unavailable")
+    response = VoiceResponse()
+    response.say(words, language=SAY_LANGUAGE["ky"])
+    response.hangup()
     return response
 
 
 @bp.post("/fallback")
 @twilio_request
 def fallback():
-    """Twilio calls this when the primary URL failed: apologise and promise a call back."""
+    """Twilio calls this when the primary URL failed: apologise, and book a call back if the database
+    takes it."""
     twilio_form()
     return twiml(apology("fallback"))
 
@@ -136,4 +143,4 @@ def unexpected(error):
     log.exception("voice webhook failed: %s", request.path)
     if not verified():  # never act on a form whose signature was not found ours
         return Forbidden()
-    return twiml(apology("fallback"))
+    return twiml(apology("fallback", database_failed=isinstance(error, OperationalError)))
