@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
     """Bind the console's extensions, register its pages and the ``flask operator`` commands."""
     from hotline.console.cli import operator_cli
     from hotline.console.numbers import show_number
-    from hotline.console.timefmt import duration, local_time, their_time
+    from hotline.console.timefmt import ago, duration, local_time, their_time, waited
     from hotline.console.site import bp, select_locale
 
     configure(app)
@@ -54,6 +54,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["their_time"] = their_time
+    app.jinja_env.filters["waited"] = waited
+    app.jinja_env.filters["ago"] = ago
     app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(bp)
     app.add_url_rule("/", "console_home", lambda: redirect(url_for("console.today.index")))

@@ -79,7 +79,7 @@ def index():
     pagination = db.paginate(queries.open_callbacks(), per_page=current_app.config["CONSOLE_PAGE_SIZE"], max_per_page=100)
     now = datetime.now(timezone.utc)
     clocks = {request.id: caller_clock(request, now) for request in pagination.items}
-    return page("console/callbacks.html", pagination=pagination, clocks=clocks, working=working, now=utcnow())
+    return page("console/callbacks.html", pagination=pagination, clocks=clocks, working=working)
 
 
 @bp.get("/<int:request_id>")
@@ -97,7 +97,7 @@ def _detail(request_id: int, **forms):
     forms = {"complete": CompleteForm(formdata=None), "cancel": CancelForm(formdata=None)} | forms
     return page("console/callback.html", request=request, clock=caller_clock(request, datetime.now(timezone.utc)),
                 attempts=db.session.scalars(queries.attempts_of(request_id)).all(), working=working(request),
-                history=history, now=utcnow(), **forms)
+                history=history, **forms)
 
 
 @bp.post("/<int:request_id>/claim")

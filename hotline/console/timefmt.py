@@ -5,7 +5,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from babel.dates import format_datetime as babel_format
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, format_timedelta, get_locale
+
+from hotline.timeutil import utcnow
 
 
 def local_time(stored: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
@@ -46,3 +48,17 @@ def their_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return babel_format(moment, "EEE HH:mm", tzinfo=moment.tzinfo, locale=get_locale())
+
+
+def waited(stored: datetime | None) -> str:
+    """How long ago a stored time was, in words of the console's language: ``26 hours``, ``20 minutes``."""
+    if stored is None:
+        return ""
+    return format_timedelta(utcnow() - stored, granularity="minute", threshold=2)
+
+
+def ago(stored: datetime | None) -> str:
+    """``26 hours ago``, in the console's language."""
+    if stored is None:
+        return ""
+    return format_timedelta(stored - utcnow(), granularity="second", threshold=2, add_direction=True)

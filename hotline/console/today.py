@@ -47,5 +47,4 @@ def index():
         failed=db.session.scalars(queries.failed_deliveries(since).limit(SHOWN)).all(),
         failed_count=db.session.scalar(queries.count(queries.failed_deliveries(since))),
         heartbeat=heartbeat, heartbeat_age=heartbeat_age, heartbeat_late=HEARTBEAT_LATE_SECONDS,
-        now=utcnow(),
     )

@@ -143,9 +143,9 @@ def add_callback(caller="+996555123456", ago=timedelta(hours=2), status=Callback
                  **values) -> int:
     """A callback request ``ago`` old, with attempts given as (Twilio status, error) pairs."""
     created = utcnow() - ago
-    request = CallbackRequest(caller=caller, source="menu", language="ky", status=status, created_at=created,
-                              updated_at=created, next_attempt_at=created, timezone="Asia/Bishkek",
-                              attempts=len(attempts), **values)
+    values = {"source": "menu", "language": "ky", "timezone": "Asia/Bishkek"} | values
+    request = CallbackRequest(caller=caller, status=status, created_at=created, updated_at=created,
+                              next_attempt_at=created, attempts=len(attempts), **values)
     db.session.add(request)
     db.session.flush()
     for number, (twilio_status, error) in enumerate(attempts, start=1):

@@ -22,13 +22,13 @@ def test_today_counts_and_what_needs_a_person(operator, store):
                  "No worker has ever run."):
         assert text in html, text
     assert html.index("•09") < html.index("•08")  # the longest waiting first
-    assert "30:00:00" in html  # waiting 30 hours
+    assert "30 hours" in html  # waiting
 
 
 def test_the_worker_heartbeat(operator, store):
     store.run(lambda: _beat(utcnow() - timedelta(seconds=42)))
     html = operator.get("/console/").get_data(as_text=True)
-    assert "Worker seen 0:42 ago" in html and 'class="alarm"' not in html
+    assert "Worker last ran 42 seconds ago" in html and 'class="alarm"' not in html
     store.run(lambda: _beat(utcnow() - timedelta(minutes=10), replace=True))
     assert 'class="alarm"' in operator.get("/console/").get_data(as_text=True)
 
