@@ -232,16 +232,16 @@ def _load_offices(path: Path, data: DirectoryData) -> list[dict]:
             office[name] = _text(path, row, index, code, name, required=False)
 
         region = row.get("region")
-        if region not in regions | {"national", "russia"}:
+        if not isinstance(region, str) or region not in regions | {"national", "russia"}:
             fail("region", f"unknown region {region!r}")
         office["country"] = "RU" if region == "russia" else "KG"
         office["region"] = region if region in regions else None
         place = row.get("place")
-        if place is not None and places.get(place) != region:
+        if place is not None and (not isinstance(place, str) or places.get(place) != region):
             fail("place", f"{place!r} is not a place in region {region!r} (data/regions.yaml)")
         office["place"] = place
         network = row.get("network")
-        if network is not None and network not in NETWORKS:
+        if network is not None and (not isinstance(network, str) or network not in NETWORKS):
             fail("network", f"expected one of {sorted(NETWORKS)}")
         office["network"] = network
 

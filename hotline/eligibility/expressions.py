@@ -8,6 +8,7 @@ a caller.
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -88,6 +89,8 @@ def compile_expression(raw, symbols: dict[str, Symbol], field: str):
     if isinstance(raw, bool):  # before int: YAML's true/false are ints to Python
         return Const(raw, BOOL)
     if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):  # YAML's .nan and .inf
+            raise SchemaError(field, f"{raw} is not a number a rule can use")
         return Const(Fraction(str(raw)), NUMBER)
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return Const(raw, DATE)

@@ -72,10 +72,6 @@ def assert_names(error: DataError, field: str) -> None:
     assert f"row 1 (hotline-111), field '{error.field_name}': " in str(error)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "hotline/directory/loader.py tests region, place and network by membership in a set or dict "
-    "(region not in regions | {...}, places.get(place), network not in NETWORKS), which raises "
-    "TypeError: unhashable type for a YAML list or map instead of a DataError naming the field"))
 @pytest.mark.parametrize(("field", "value"), [("region", []), ("place", {}), ("network", ["ngo"])])
 def test_a_list_or_map_as_a_code_names_its_field(data_dir, field, value):
     error = load_with(data_dir, field, value)

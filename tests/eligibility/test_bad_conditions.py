@@ -59,10 +59,6 @@ def assert_names(error: RuleError, fields: tuple[str, ...]) -> None:
     assert f"field '{error.field}': " in str(error)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "hotline/eligibility/expressions.py compile_expression turns a YAML float into Fraction(str(raw)); "
-    ".nan and .inf raise a bare ValueError ('Invalid literal for Fraction') instead of a RuleError "
-    "naming the file and field"))
 @pytest.mark.parametrize("value", [float("nan"), float("inf")], ids=["nan", "inf"])
 def test_a_number_that_is_not_one_names_its_field(rules_dir, services, value):
     place = "    require: {lt: [family_size, 10]}\n"
