@@ -32,6 +32,7 @@ audio: install
 run: seed audio
 	@echo "Hotline on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz)"
 	@echo "Twilio voice webhook: POST http://127.0.0.1:$(PORT)/twilio/voice"
+	@echo "Operator console: http://127.0.0.1:$(PORT)/console/  (the first administrator: FLASK_APP=wsgi $(BIN)/flask operator create NAME --role admin)"
 	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile  # the Procfile names the venv's programs
 
 ## test: install the test dependencies and run the whole suite
