@@ -14,10 +14,7 @@ from hotline.console.models import AuditEntry
 from hotline.voice.models import Call
 from tests.conftest import server_missing
 from tests.console.conftest import PASSWORD
-from tests.console.test_throttle import LEAKED_PROBE
 from tests.servers import gunicorn
-
-pytestmark = pytest.mark.filterwarnings(LEAKED_PROBE)
 
 
 @pytest.fixture

@@ -78,10 +78,6 @@ def _login_form(base_port: int) -> tuple[str, str]:
 
 
 # tests/servers.py's readiness probe leaves its socket open when the server is not listening yet
-LEAKED_PROBE = "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
-
-
-@pytest.mark.filterwarnings(LEAKED_PROBE)
 def test_twenty_attempts_at_once_on_four_processes_get_five_checked(app, database_url, broker_url, store, operators):
     """The count is one atomic statement in the database: twenty wrong passwords sent together to four
     gunicorn workers are counted 1 to 20, five get their password checked, fifteen are refused."""
