@@ -61,8 +61,10 @@ def init_app(app: Flask) -> None:
 
 
 @flows_cli.command("check")
+@click.option("--timing", is_flag=True, help="Also play the everyday tasks (ivr_flows/timing/tasks.yaml) as first "
+              "and returning calls: keys and seconds of speech to the answer, against the targets.")
 @with_appcontext
-def check_command():
+def check_command(timing):
     """Check every flow file: nodes, exits, prompts in both languages, rules, reachability."""
     try:
         flows = load_checked_flows(Catalogue.load(current_app.config.get("PROMPTS_DIR", PROMPTS_DIR)),
@@ -74,6 +76,31 @@ def check_command():
         raise SystemExit(1) from None
     nodes = sum(len(flow.nodes) for flow in flows.flows.values())
     click.echo(f"{len(flows.flows)} flows, {nodes} nodes: ok")
+    if timing:
+        timing_report()
+
+
+def timing_report() -> None:
+    """Print the timing table and the targets; exit 1 when a target is missed."""
+    from hotline.voice import timing
+
+    voice = current_app.extensions["voice"]
+    results = timing.measure(current_app.config, timing.load_tasks())
+    prompts = timing.menu_prompts(voice.flows, voice.speech.catalogue, voice.audio)
+    click.echo(timing.table(results))
+    estimated = sum(r.first.estimated + r.returning.estimated for r in results)
+    if estimated:
+        click.echo(f"(est.: seconds without audio, estimated at {timing.CHARACTERS_PER_SECOND:g} characters a "
+                   f"second; {estimated:.0f} s in all: run flask audio build to time them)")
+    longest = ", ".join(f"{pid} {seconds:.1f} s" for pid, seconds, _ in prompts[:3])
+    click.echo(f"longest menu prompts: {longest}")
+    missed = 0
+    for name, value, target, met in timing.summary(results, prompts):
+        missed += not met
+        click.echo(f"{name}: {value:.1f} s (target {'<' if name == 'menu_prompt' else '≤'} {target:g} s) "
+                   f"{'ok' if met else 'MISSED'}")
+    if missed:
+        raise SystemExit(1)
 
 
 @flows_cli.command("graph")

@@ -16,7 +16,28 @@ from twilio.request_validator import RequestValidator
 SILENCE = "-"  # an input that presses nothing
 MAX_TURNS = 60
 WORDS_PER_SECOND = 2.5  # speech at 150 words a minute: how long a simulated call would have lasted
+# Where a prompt has no audio (a <Say>, or a file the manifest does not time), its length is estimated
+# from its characters. Measured over the whole rendered build (prompts, checks, offices) at 150 words
+# a minute: espeak-ng's Kyrgyz voice speaks 10.6 characters a second, its Russian one 13.6. The Kyrgyz
+# rate is used for both, so an estimate never flatters (Kyrgyz words are long: words at 150 a minute
+# would count a Kyrgyz prompt at half its length).
+CHARACTERS_PER_SECOND = 10.6
 GATHER_TIMEOUT = 5  # Twilio's default, when a <Gather> names none
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """One ``<Say>`` or ``<Play>``: its words, and how long it speaks."""
+
+    text: str
+    seconds: float
+    measured: bool  # True: the audio manifest's duration; False: estimated from the characters
+    audio: str | None = None  # the file a <Play> plays
+
+
+def estimated_seconds(text: str) -> float:
+    """How long ``text`` takes to say where no audio measures it (:data:`CHARACTERS_PER_SECOND`)."""
+    return len(" ".join(text.split())) / CHARACTERS_PER_SECOND
 
 
 @dataclass
@@ -31,6 +52,7 @@ class Turn:
     node: str = ""  # the node that is waiting: its <Gather>/<Dial>/<Record> action ("" after a hangup)
     timeout: int = 0  # the seconds its <Gather> waits for a key
     words: int = 0  # the words spoken (of <Say>, and of the files <Play> plays, where known)
+    spoken: list[Spoken] = field(default_factory=list)  # each <Say>/<Play>, in order, with its length
 
     def seconds(self) -> float:
         """About how long this turn takes on a phone: its words spoken, then the key or the wait."""
@@ -91,18 +113,23 @@ class CallSimulator:
 
     def _next(self, doc: ET.Element, turn: Turn, pending: list[str]):
         """Record what the document says, then do what Twilio would do next."""
-        texts = self._audio_texts()
+        files = self._audio_files()
         for verb in doc:
             turn.verbs.append(verb.tag)
             for element in [verb] if verb.tag in ("Say", "Play") else list(verb):
                 if element.tag == "Say":
-                    turn.said.append(element.text or "")
-                    turn.words += len((element.text or "").split())
+                    text = element.text or ""
+                    turn.said.append(text)
+                    turn.words += len(text.split())
+                    turn.spoken.append(Spoken(text, estimated_seconds(text), False))
                 elif element.tag == "Play":
                     name = (element.text or "").rsplit("/", 1)[-1]
+                    text, seconds = files.get(name, ("", None))
                     turn.played.append(name)
-                    turn.said.append(f"[audio {name}] {texts[name]}" if texts.get(name) else f"[audio {name}]")
-                    turn.words += len((texts.get(name) or "").split())
+                    turn.said.append(f"[audio {name}] {text}" if text else f"[audio {name}]")
+                    turn.words += len(text.split())
+                    measured = seconds is not None
+                    turn.spoken.append(Spoken(text, seconds if measured else estimated_seconds(text), measured, name))
             if verb.tag in ("Gather", "Dial", "Record") and not turn.node:
                 turn.node = node_of(verb.get("action"))
             if verb.tag == "Gather":
@@ -125,10 +152,11 @@ class CallSimulator:
                 return None, {}
         return None, {}
 
-    def _audio_texts(self) -> dict[str, str]:
-        """What each file of the audio cache says (its manifest keeps the text it was rendered
-        from), so a played prompt prints as words, as a caller would hear it."""
+    def _audio_files(self) -> dict[str, tuple[str, float | None]]:
+        """What each file of the audio cache says and how long it lasts (its manifest keeps the text
+        it was rendered from and its duration), so a played prompt prints as words, as a caller
+        would hear it, and a call's speech can be timed."""
         if self.audio is None:
             return {}
-        return {entry["file"]: entry.get("text") for keys in self.audio.manifest.entries().values()
-                for entry in keys.values()}
+        return {entry["file"]: (entry.get("text") or "", entry.get("seconds"))
+                for keys in self.audio.manifest.entries().values() for entry in keys.values()}
