@@ -39,7 +39,8 @@ CONTENT_PROMPTS = (
     "offices.more", "offices.no_more", "offices.none", "offices.fallback", "offices.national",
     # said by the webhook after an exit's action
     "sms.sent", "sms.not_sent", "callback.recorded", "callback.refreshed", "callback.no_number",
-    "fallback.apology",
+    "sms.cannot_text",
+    "fallback.apology", "fallback.unavailable",
 )
 #: Prompts an eligibility node speaks around a rule's own questions and verdict.
 CHECK_PROMPTS = (

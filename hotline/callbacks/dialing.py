@@ -1,6 +1,8 @@
 """Placing one callback (the body of the ``place_callback`` task): safe to run twice.
 
-1. The request must be ``scheduled`` (the dispatcher's claim) and the caller's window open.
+1. The request must be ``scheduled`` (the dispatcher's claim), its number one the hotline calls
+   (the last line: a request that slipped in, or settings since narrowed, is ``refused``, never
+   dialled), and the caller's window open.
 2. Take a dialing slot from the pacer and sleep until it; the claim is stretched past the slot so
    no other worker takes the request while this one waits.
 3. ``scheduled → dialing`` with a conditional UPDATE: of two copies of the task only one passes,
@@ -23,6 +25,7 @@ from hotline.callbacks.models import CallbackAttempt, CallbackRequest
 from hotline.callbacks.pacer import reserve_slot, wait_for
 from hotline.callbacks.windows import callback_hours, to_utc_naive
 from hotline.extensions import db
+from hotline.phones import why_not_served
 from hotline.twilio import TwilioException, rest_client
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,9 @@ def place_callback(request_id: int) -> str:
     if request.status != CallbackRequest.SCHEDULED:
         return f"skipped ({request.status})"  # a duplicate task, or the claim was released or used
     now = datetime.now(timezone.utc)
+    why = why_not_served(request.caller, config["CALLBACK_COUNTRIES"])
+    if why is not None:
+        return _refuse(request_id, f"not served: {why}", now)
     hours = callback_hours(config, request.timezone or config["CALLBACK_DEFAULT_TIMEZONE"])
     if not hours.is_open(now):  # it waited in the queue past closing time
         _release(request_id, hours.next_start(now), now)
@@ -142,6 +148,18 @@ def _refused(attempt: CallbackAttempt, reason: str) -> str:
                        .execution_options(synchronize_session=False))
     db.session.commit()
     return "failed"
+
+
+def _refuse(request_id: int, reason: str, now: datetime) -> str:
+    """A number the hotline does not call: ``refused`` with the reason, never dialled."""
+    db.session.execute(update(CallbackRequest)
+                       .where(CallbackRequest.id == request_id, CallbackRequest.status == CallbackRequest.SCHEDULED)
+                       .values(status=CallbackRequest.REFUSED, last_error=reason, claimed_until=None,
+                               next_attempt_at=None, updated_at=to_utc_naive(now))
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    log.warning("callback %s refused: %s", request_id, reason)
+    return "refused"
 
 
 def _not_placed(attempt: CallbackAttempt, reason: str) -> str:

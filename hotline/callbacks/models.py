@@ -27,6 +27,7 @@ class CallbackRequest(db.Model):
     NO_ANSWER = "no_answer"  # every attempt went unanswered or busy
     FAILED = "failed"  # the number cannot be called (Twilio refused it)
     CANCELLED = "cancelled"  # withdrawn by the caller (STOP) or an operator
+    REFUSED = "refused"  # a number the hotline does not call (phones.why_not_served): never dialled
     OPEN = (PENDING, SCHEDULED, DIALING)
 
     # how the request came
@@ -41,7 +42,7 @@ class CallbackRequest(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)  # the dispatcher's scan
     attempts: Mapped[int] = mapped_column(default=0)  # calls Twilio was asked to make (the retry ladder)
     next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)  # due requests, by time
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # also why a refused request was refused
     assigned_to: Mapped[str | None] = mapped_column(String(80))  # operator's login
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,6 +23,7 @@ class SmsMessage(db.Model):
     UNMATCHED = "unmatched"  # inbound that matched no command or open menu (answered with the command list)
     CAPPED = "capped"  # inbound past SMS_REPLIES_PER_HOUR: the limit notice, or no reply at all
     REPLIED = "replied"  # outbound, sent as the TwiML answer to an inbound message (no status callback)
+    REFUSED = "refused"  # outbound to a number the hotline does not text (phones.why_not_served): never sent
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # MessageSid
@@ -35,7 +36,7 @@ class SmsMessage(db.Model):
     encoding: Mapped[str | None] = mapped_column(String(8))  # GSM-7 | UCS-2
     segments: Mapped[int | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(20))
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # also why a refused message was refused
     call_sid: Mapped[str | None] = mapped_column(String(64))  # outbound from a call's "press 1 for SMS"
     reply_to_id: Mapped[int | None] = mapped_column()  # outbound reply to this inbound row
     # indexed for the unmatched messages only (flask report unmatched): nothing else reads by time

@@ -109,12 +109,15 @@ class VoiceEngine:
         parts = self.speech.sms_parts(node, state)
         if caller.number is None or not parts:
             return "sms.not_sent"
+        from hotline.messaging.outbound import try_queue_sms
+
         rendered = current_app.extensions["sms"].renderer.render(parts, "cyrillic")  # SMS_MAX_SEGMENTS
-        message = queue_sms(caller.number, rendered, hotline_number=caller.hotline_number, call_sid=caller.sid)
-        return "sms.sent" if message is not None else "sms.not_sent"
+        # sent, or why not (a number the hotline does not text, one that opted out …)
+        return try_queue_sms(caller.number, rendered, hotline_number=caller.hotline_number, call_sid=caller.sid).prompt
 
     def _callback(self, caller: Caller, state: CallState, source: str, topic: str | None) -> tuple[str, ...]:
-        """Record a callback request; the prompts that say so (recorded / already there / capped, and when)."""
+        """Record a callback request; the prompts that say so (recorded / already there, and when), or why
+        no call is coming (a number the hotline does not call, a cap)."""
         if caller.number is None:
             return ("callback.no_number",)
         return request_callback(caller.number, source=source, language=state.lang, topic=state.topic or topic,

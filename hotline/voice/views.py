@@ -114,7 +114,7 @@ def apology(source: str, database_failed: bool = False) -> VoiceResponse:
         try:
             result = request_callback(caller, source=source, call_sid=sid if sid and len(sid) <= 64 else None)
             db.session.commit()
-            booked = result.request_id is not None  # not when the daily cap refused it
+            booked = result.request_id is not None  # not past a cap, nor to a number not served
         except Exception:  # the database may be why we are here
             db.session.rollback()
             log.exception("fallback: could not record a callback for %s", caller)
