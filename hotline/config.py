@@ -62,6 +62,16 @@ DEFAULTS = {
     # the countries (calling codes) whose mobile and fixed numbers the hotline calls back and texts:
     # Kyrgyzstan, and Russia and Kazakhstan (both +7); see hotline.phones.why_not_served
     "CALLBACK_COUNTRIES": "996,7",
+    # caps against abuse (hotline.caps), each counted exactly across processes; 0 refuses them all.
+    # New callback requests an hour, all numbers together. At the national peak (700,000 abroad, 1 %
+    # calling a day: 7,000 calls) with one in ten asking to be called back, ~700 a day and 60–70 in
+    # the busiest hour; 200 is three times that, and bounds what a flood of spoofed caller IDs can
+    # make the hotline dial to 200 × CALLBACK_MAX_ATTEMPTS calls an hour
+    "CALLBACK_HOURLY_CAP": "200",
+    # SMS one call may ask for (the "by SMS" key, verdicts): a call covers a topic or two
+    "SMS_PER_CALL": "3",
+    # SMS queued to one number in a UTC day (not the replies to its own texts: SMS_REPLIES_PER_HOUR)
+    "SMS_PER_NUMBER_DAILY": "10",
 }
 
 
@@ -130,6 +140,7 @@ def settings_from_env(environ=os.environ) -> dict:
         "TWILIO_CALLS_PER_SECOND": float(values["TWILIO_CALLS_PER_SECOND"]),
         "TWILIO_CALLER_ID": values["TWILIO_CALLER_ID"],
         "CALLBACK_COUNTRIES": country_codes(values["CALLBACK_COUNTRIES"]),
+        **{cap: whole_number(values[cap], cap) for cap in ("CALLBACK_HOURLY_CAP", "SMS_PER_CALL", "SMS_PER_NUMBER_DAILY")},
         "DIRECTORY_CACHE_SECONDS": 1.0,  # how soon a process sees a directory change (one primary-key read)
     }
 
@@ -146,6 +157,13 @@ def production_problems(values: dict) -> list[str]:
 
 def _list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def whole_number(text: str, setting: str) -> int:
+    """A whole number of 0 or more; :class:`SettingError` naming ``setting`` for anything else."""
+    if not (text.strip().isascii() and text.strip().isdigit()):
+        raise SettingError(f"{setting}={text!r}: expected a whole number of 0 or more, e.g. '10'")
+    return int(text)
 
 
 def country_codes(text: str, setting: str = "CALLBACK_COUNTRIES") -> tuple[int, ...]:

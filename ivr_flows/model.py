@@ -39,7 +39,7 @@ CONTENT_PROMPTS = (
     "offices.more", "offices.no_more", "offices.none", "offices.fallback", "offices.national",
     # said by the webhook after an exit's action
     "sms.sent", "sms.not_sent", "callback.recorded", "callback.refreshed", "callback.no_number",
-    "sms.cannot_text",
+    "sms.cannot_text", "sms.capped_call", "sms.capped_day",
     "fallback.apology", "fallback.unavailable",
 )
 #: Prompts an eligibility node speaks around a rule's own questions and verdict.

@@ -100,3 +100,12 @@ def test_gunicorn_and_flask_say_why_without_a_traceback():
     assert done.returncode == 4  # gunicorn's "the app failed to load": its master stops too
     assert done.stderr.startswith("hotline cannot start: CALLBACK_COUNTRIES='Kyrgyzstan'")
     assert "Traceback" not in done.stderr
+
+
+def test_the_caps_default_and_must_be_whole_numbers():
+    defaults = settings_from_env({})
+    assert [defaults[cap] for cap in ("CALLBACK_HOURLY_CAP", "SMS_PER_CALL", "SMS_PER_NUMBER_DAILY")] == [200, 3, 10]
+    assert settings_from_env({"CALLBACK_HOURLY_CAP": "0"})["CALLBACK_HOURLY_CAP"] == 0  # refuse every one
+    for text in ("-1", "ten", "2.5", "²"):
+        with pytest.raises(SettingError, match=f"SMS_PER_CALL={text!r}: expected a whole number"):
+            settings_from_env({"SMS_PER_CALL": text})

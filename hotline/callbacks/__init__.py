@@ -11,7 +11,7 @@ from flask import Flask
 from hotline.callbacks import models  # noqa: F401  (the tables, for migrations)
 
 #: Prompts the callback code speaks itself (the flow check covers those in ivr_flows/callback.yaml).
-PROMPTS = ("callback.capped", "callback.cannot_call", "callback.when.soon",
+PROMPTS = ("callback.capped", "callback.busy", "callback.cannot_call", "callback.when.soon",
            "callback.when.today", "callback.when.tomorrow", "callback.when.later")
 
 

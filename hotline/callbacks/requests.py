@@ -1,5 +1,5 @@
 """Recording a callback request: only numbers the hotline serves, one open request per number, a
-daily cap, and when to expect the call.
+daily cap per number and an hourly cap for all, and when to expect the call.
 
 Only an explicit trigger calls :func:`request_callback` (a key pressed, ``CHAL`` texted, a missed
 call to the callback number): a shared or borrowed phone is never rung because it once called the
@@ -9,9 +9,10 @@ before the caller is told); the dispatcher (``dispatch.py``) finds it.
 A number the hotline does not call (``hotline.phones.why_not_served``) gets a request already
 ``refused``, its reason in ``last_error``: never dialled, but the operators see who asked and why
 no call came. Otherwise the statements run on ``db.session``: ``UPDATE … RETURNING`` the open
-request, else the day's count and the ``INSERT``. Two triggers for one number at once cannot both
-insert: the partial unique index allows one open request per number, and the loser (inside a
-savepoint) refreshes the winner's request instead.
+request, else the day's count, the hourly cap's counter and the ``INSERT``. Two triggers for one
+number at once cannot both insert: the partial unique index allows one open request per number, and
+the loser (inside a savepoint, which takes back its count of the hourly cap) refreshes the winner's
+request instead.
 """
 
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from hotline import caps
 from hotline.callbacks.models import CallbackRequest
 from hotline.callbacks.windows import as_utc, callback_hours, caller_timezone, to_utc_naive, when
 from hotline.extensions import db
@@ -29,9 +31,10 @@ from hotline.phones import why_not_served
 
 CREATED, REFRESHED = "created", "refreshed"
 CAPPED = "capped"  # the number's CALLBACK_DAILY_CAP
+BUSY = "busy"  # CALLBACK_HOURLY_CAP, all numbers together
 REFUSED = "refused"  # a number the hotline does not call
 #: what the voice channel says when no call is coming
-REFUSAL_PROMPTS = {CAPPED: "callback.capped", REFUSED: "callback.cannot_call"}
+REFUSAL_PROMPTS = {CAPPED: "callback.capped", BUSY: "callback.busy", REFUSED: "callback.cannot_call"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class CallbackResult:
     """
 
     request_id: int | None
-    outcome: str  # created | refreshed | capped | refused
+    outcome: str  # created | refreshed | capped | busy | refused
     expected_at: datetime | None
     when: str | None  # soon | today | tomorrow | later
 
@@ -81,8 +84,9 @@ def request_callback(caller: str, *, source: str, language: str | None = None, t
     A number outside ``CALLBACK_COUNTRIES``, or not a mobile or fixed line, is refused (a request
     written ``refused`` with the reason). An open request for the number is refreshed (topic,
     language), not duplicated. Without one, a new request is created unless ``CALLBACK_DAILY_CAP``
-    requests were already created today in the caller's time zone. ``hotline_number`` is the number
-    they reached (the call comes from it when ``TWILIO_CALLER_ID`` is not set).
+    requests were already created today in the caller's time zone, or ``CALLBACK_HOURLY_CAP`` this
+    hour for every number. ``hotline_number`` is the number they reached (the call comes from it
+    when ``TWILIO_CALLER_ID`` is not set).
     """
     if source not in CallbackRequest.SOURCES:
         raise ValueError(f"unknown callback source {source!r}")
@@ -110,12 +114,16 @@ def request_callback(caller: str, *, source: str, language: str | None = None, t
         created_at=to_utc_naive(now), updated_at=to_utc_naive(now))
     try:
         with db.session.begin_nested():
-            db.session.add(request)
+            allowed = caps.take("CALLBACK_HOURLY_CAP", now=now)
+            if allowed:
+                db.session.add(request)
     except IntegrityError:  # another trigger for the number inserted first: refresh its request
         refreshed = _refresh(caller, language, topic, hotline_number, now)
         if refreshed is None:
             raise
         return refreshed
+    if not allowed:
+        return CallbackResult(None, BUSY, None, None)
     return CallbackResult(request.id, CREATED, start, when(start, now))
 
 

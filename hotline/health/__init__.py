@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from kombu import Connection
 from sqlalchemy import select, text
 
+from hotline import caps
 from hotline.extensions import db
 from hotline.health.models import Heartbeat
 from hotline.timeutil import utcnow
@@ -46,9 +47,9 @@ def _last_heartbeat(database_ok: bool) -> dict:
 
 
 def tripped_caps() -> list[str]:
-    """The names of the abuse caps (issue #20) that are stopping calls or texts right now, read from
-    the database. [] until the caps keep their state in a table: that query goes here."""
-    return []
+    """The abuse caps refusing calls or texts in their current window, by setting name
+    (``CALLBACK_HOURLY_CAP``; ``SMS_PER_CALL`` when any call is over it), read from the database."""
+    return caps.tripped()
 
 
 def may_see_detail() -> bool:

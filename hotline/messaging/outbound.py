@@ -2,7 +2,8 @@
 
 Web code calls :func:`queue_sms` (or :func:`try_queue_sms`, which also says why not), in its
 transaction: the send task is enqueued by name once that commits. Only numbers the hotline serves
-(``hotline.phones.why_not_served``) are texted. The task calls :func:`send_sms`, which is idempotent:
+(``hotline.phones.why_not_served``) are texted, within ``SMS_PER_CALL`` and
+``SMS_PER_NUMBER_DAILY`` (``hotline.caps``). The task calls :func:`send_sms`, which is idempotent:
 a message is handed to Twilio at most once, and never to a number the hotline does not serve.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select, update
 
+from hotline import caps
 from hotline.celery_app import enqueue_after_commit
 from hotline.extensions import db
 from hotline.messaging.models import SmsMessage, SmsOptOut
@@ -33,7 +35,8 @@ def opted_out(number: str) -> bool:
 
 NOT_SERVED = "not_served"  # a number the hotline does not text (phones.why_not_served)
 #: what a caller hears about the SMS they asked for, by why it was not sent (None: it was queued)
-PROMPTS = {None: "sms.sent", NOT_SERVED: "sms.cannot_text"}
+PROMPTS = {None: "sms.sent", NOT_SERVED: "sms.cannot_text", "SMS_PER_CALL": "sms.capped_call",
+           "SMS_PER_NUMBER_DAILY": "sms.capped_day"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class SmsQueued:
     """What became of an SMS the hotline was asked to send."""
 
     message: SmsMessage | None  # the pending row; None when it will not be sent
-    refused: str | None = None  # None, or why: opted_out | no_sender | not_served
+    refused: str | None = None  # None, or why: opted_out | no_sender | not_served | the cap's setting
 
     @property
     def prompt(self) -> str:
@@ -63,8 +66,9 @@ def try_queue_sms(caller: str, rendered: RenderedSms, *, hotline_number: str | N
                   call_sid: str | None = None, reply_to_id: int | None = None) -> SmsQueued:
     """:func:`queue_sms`, saying why not when the SMS will not be sent.
 
-    Nothing is written when the number opted out or there is no number to send from. A number the
-    hotline does not text gets its row written ``refused``, with the reason.
+    Nothing is written when the number opted out or there is no number to send from, nor past a cap
+    (``SMS_PER_CALL`` for ``call_sid``, then ``SMS_PER_NUMBER_DAILY``; each use counted in this
+    transaction). A number the hotline does not text gets its row written ``refused``, with the reason.
     """
     sender = hotline_number or current_app.config.get("TWILIO_SMS_FROM")
     if not sender:
@@ -81,6 +85,11 @@ def try_queue_sms(caller: str, rendered: RenderedSms, *, hotline_number: str | N
         message.status, message.error = SmsMessage.REFUSED, f"not served: {why}"
         db.session.add(message)
         return SmsQueued(None, NOT_SERVED)
+    # the call's cap first: a call past it must not use up the number's day
+    if call_sid and not caps.take("SMS_PER_CALL", call_sid):
+        return SmsQueued(None, "SMS_PER_CALL")
+    if not caps.take("SMS_PER_NUMBER_DAILY", caller):
+        return SmsQueued(None, "SMS_PER_NUMBER_DAILY")
     db.session.add(message)
     db.session.flush()  # its id, for the task
     enqueue_after_commit(db.session, SEND_TASK, message.id)  # a broker outage leaves it for the sweeper

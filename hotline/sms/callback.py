@@ -12,14 +12,14 @@ import phonenumbers
 from flask import current_app
 from phonenumbers import timezone as phone_zones
 
-from hotline.callbacks.requests import CAPPED, REFUSED, CallbackResult
+from hotline.callbacks.requests import BUSY, CAPPED, REFUSED, CallbackResult
 from hotline.callbacks.windows import callback_hours
 from hotline.sms.texts import SmsTexts
 
 #: Zones a reply can name, by the key of their words in data/sms_replies.yaml.
 ZONE_NOTES = {"Asia/Bishkek": "callback_bishkek_time", "Europe/Moscow": "callback_moscow_time"}
 #: Why no call is coming, by the outcome of the request: the key of its words.
-REFUSALS = {CAPPED: "callback_capped", REFUSED: "callback_not_served"}
+REFUSALS = {CAPPED: "callback_capped", BUSY: "callback_busy", REFUSED: "callback_not_served"}
 
 
 class CallbackPromise:
@@ -29,8 +29,8 @@ class CallbackPromise:
         self.texts = texts
 
     def text(self, result: CallbackResult, number: str, lang: str) -> str:
-        """Recorded (or already there), then when; or why no call is coming (the number's daily cap, or
-        a number the hotline does not call).
+        """Recorded (or already there), then when; or why no call is coming (the number's daily cap,
+        the hourly cap for all, or a number the hotline does not call).
 
         ``result.expected_at`` is in the caller's zone.
         """

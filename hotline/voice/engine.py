@@ -112,7 +112,7 @@ class VoiceEngine:
         from hotline.messaging.outbound import try_queue_sms
 
         rendered = current_app.extensions["sms"].renderer.render(parts, "cyrillic")  # SMS_MAX_SEGMENTS
-        # sent, or why not (a number the hotline does not text, one that opted out …)
+        # sent, or why not: a number the hotline does not text, SMS_PER_CALL, SMS_PER_NUMBER_DAILY …
         return try_queue_sms(caller.number, rendered, hotline_number=caller.hotline_number, call_sid=caller.sid).prompt
 
     def _callback(self, caller: Caller, state: CallState, source: str, topic: str | None) -> tuple[str, ...]:
