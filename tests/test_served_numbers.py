@@ -102,6 +102,8 @@ def test_an_unserved_number_is_never_dialled_nor_texted_and_is_told(dialer, fake
     assert answers["sms_key"][0] == SAID["sms"]
     assert SAID["apology"] in answers["fallback"][0] and "перезвоним" not in answers["fallback"][0]
     assert answers["chal"] == SAID["sms_reply"]
+    # 0 outside operator hours: told the hotline cannot call back, no message taken that nobody could return
+    assert SAID["callback"] in answers["voicemail"] and not any("кайра чалабыз" in text for text in answers["voicemail"])
 
     dial_and_send_everything()
     assert (fake.calls(), fake.messages()) == ([], [])

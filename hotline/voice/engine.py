@@ -176,8 +176,12 @@ class VoiceEngine:
             for number in numbers:
                 dial.number(number)
         elif node.action == "voicemail":
-            if caller.number is not None:
-                self._callback(caller, state, "operator_hours", state.topic)
+            booked = self._callback(caller, state, "operator_hours", state.topic)
+            if booked[0] not in ("callback.recorded", "callback.refreshed"):
+                # no call back is coming (a withheld number, one the hotline does not call, a cap):
+                # say why, not "we will call you back", and take no message nobody could return
+                why = list(prefix or []) + [self.speech.prompt(lang, p) for p in booked]
+                return self.render(self.flows.resolve(node.next, node.flow), state, caller, why, depth + 1)
             self._speak(response, said, lang)
             response.record(action=self.url(ref, state), method="POST", play_beep=True, trim="trim-silence",
                             max_length=current_app.config["VOICEMAIL_MAX_SECONDS"],
