@@ -180,8 +180,10 @@ class VoiceEngine:
             if booked[0] not in ("callback.recorded", "callback.refreshed"):
                 # no call back is coming (a withheld number, one the hotline does not call, a cap):
                 # say why, not "we will call you back", and take no message nobody could return
-                why = list(prefix or []) + [self.speech.prompt(lang, p) for p in booked]
-                return self.render(self.flows.resolve(node.next, node.flow), state, caller, why, depth + 1)
+                why = [self.speech.prompt(lang, p) for p in (*booked, "operator.callback_done")]  # "thank you, goodbye"
+                self._speak(response, list(prefix or []) + why, lang)
+                response.hangup()
+                return response
             self._speak(response, said, lang)
             response.record(action=self.url(ref, state), method="POST", play_beep=True, trim="trim-silence",
                             max_length=current_app.config["VOICEMAIL_MAX_SECONDS"],
