@@ -22,13 +22,15 @@ migrate: install
 seed: migrate
 	$(BIN)/flask seed
 
-## audio: render the prompts (Kyrgyz offline with espeak-ng); unchanged prompts are never rendered
-## again. The directory rows follow in the worker (the seed asks for them) or with `flask audio build`.
-## A failed build does not stop `make run`: calls fall back to <Say> for what has no audio.
-audio: install
-	-$(BIN)/flask audio build --prompts-only
+## audio: render everything a call says before the hotline answers one: the prompts, the checks'
+## words and every directory row (Kyrgyz offline with espeak-ng, from the espeakng-loader wheel), with
+## a progress bar; unchanged words are never rendered again (the next `make run` takes a second). What
+## fails is listed and does not stop `make run`: a call then says a short Kyrgyz prompt and sends
+## those words by SMS, never Kyrgyz read by a Russian voice, until the worker renders them.
+audio: seed
+	-$(BIN)/flask audio build
 
-## run: migrate, seed, render the prompts, then the web server, a Celery worker and beat (Ctrl-C stops all)
+## run: migrate, seed, render all the audio, then the web server, a Celery worker and beat (Ctrl-C stops all)
 run: seed audio
 	@echo "Hotline on http://127.0.0.1:$(PORT)/  (health: http://127.0.0.1:$(PORT)/healthz)"
 	@echo "Twilio voice webhook: POST http://127.0.0.1:$(PORT)/twilio/voice"

@@ -78,7 +78,7 @@ class FlowSet:
             outcome, exit_ = "no_response", node.routes["no_response"]
         elif node.reserved_keys and key == "*":
             outcome, exit_ = "back", Exit(goto=self.back_of(ref, return_to))
-        elif node.reserved_keys and key == "0" and flow.operator:
+        elif key == "0" and flow.operator:  # a person, on every menu: never a wrong key
             outcome, exit_ = "operator", Exit(goto=flow.operator)
         elif node.reserved_keys and key == "#":
             outcome, exit_ = "language", Exit(goto=node.id, action="switch_language")
@@ -103,8 +103,10 @@ class FlowSet:
             yield "next", self.resolve(node.next, node.flow)
         if node.gather is not None and node.reserved_keys and node.back != RETURN:
             yield "*", self.back_of(node.ref)
-            if flow.operator:
-                yield "0", self.resolve(flow.operator, node.flow)
+        if node.gather is not None and flow.operator:
+            yield "0", self.resolve(flow.operator, node.flow)
+        if node.if_region:
+            yield "region known", self.resolve(node.if_region, node.flow)
         if node.gather is not None and flow.give_up:
             yield "3 fails", self.resolve(flow.give_up, node.flow)
 
@@ -150,7 +152,8 @@ def _check_references(flow_set: FlowSet, problems: list[str]) -> None:
         for node in flow.nodes.values():
             where = f"{file}, node '{node.id}'"
             refs = [(f"route '{k}'", e.goto) for k, e in node.routes.items() if e.goto]
-            refs += [("back", node.back if node.back != RETURN else None), ("next", node.next)]
+            refs += [("back", node.back if node.back != RETURN else None), ("next", node.next),
+                     ("if_region", node.if_region)]
             for label, ref in refs:
                 if ref and not flow_set.has(flow_set.resolve(ref, flow.name)):
                     problems.append(f"{where}: {label} leads to {ref!r}, which is not a node")
@@ -172,6 +175,8 @@ def _check_rules(flow_set: FlowSet, rules: set[str], problems: list[str]) -> Non
 def _prompt_ids(node: Node):
     yield from node.say
     yield from node.after
+    if node.label:
+        yield node.label
     if node.sms:
         yield node.sms
     for exit_ in node.routes.values():

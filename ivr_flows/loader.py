@@ -18,7 +18,7 @@ from ivr_flows.model import (
 
 FLOWS_DIR = Path(__file__).resolve().parent
 NODE_FIELDS = {"say", "content", "after", "gather", "routes", "back", "action", "next", "sms", "reserved_keys",
-               "rule"}
+               "rule", "label", "if_region"}
 EXIT_FIELDS = {"goto", "say", "action", "params", "set"}
 FLOW_FIELDS = {"flow", "start", "entry", "give_up", "operator", "nodes"}
 
@@ -95,6 +95,10 @@ def _node(flow: str, node_id: str, raw, where: str, problems: list[str]) -> Node
         for special in SPECIAL_ROUTES:
             if special not in routes:
                 problems.append(f"{where}: gathers a key but has no '{special}' exit")
+        keys = sorted(k for k in routes if k in MENU_KEYS)
+        if keys != list(MENU_KEYS[:len(keys)]):
+            problems.append(f"{where}: its keys {', '.join(keys)} leave a gap (a menu's keys run 1, 2, 3 … so a "
+                            "wrong key can be told which keys there are)")
         if action is not None:
             problems.append(f"{where}: a node that gathers a key cannot also have an action")
     elif routes:
@@ -116,6 +120,7 @@ def _node(flow: str, node_id: str, raw, where: str, problems: list[str]) -> Node
         after=_ids(raw.get("after"), f"{where}, after", problems), gather=gather, routes=routes,
         back=raw.get("back"), action=action, next=raw.get("next"), sms=raw.get("sms"),
         reserved_keys=bool(raw.get("reserved_keys", True)), rule=rule if isinstance(rule, str) else None,
+        label=raw.get("label"), if_region=raw.get("if_region"),
     )
 
 

@@ -3,7 +3,10 @@
 A node says its prompts, optionally dynamic content (offices from the directory), gathers one key
 and routes it through an exit. Every gathering node has an ``other`` exit (a key it does not use)
 and a ``no_response`` exit (silence). Keys ``0``, ``*`` and ``#`` are reserved on every menu
-(a person, back, the other language) and handled by the engine, not by the nodes.
+(a person, back, the other language) and handled by the engine, not by the nodes; ``0`` reaches a
+person (or a message) on every node that gathers a key, the language choice included. A menu's own
+keys run from 1 without a gap, so a wrong key is answered by one short sentence naming them
+(``keys.upto_<n>``).
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ EXIT_ACTIONS = {
     "more": "read the next page of this node's content",
     "repeat": "say this node again",
     "callback": "record a callback request for this caller",
+    "resume": "go back to the answer this number heard last (main.resume: its topic and region)",
 }
 #: What a node that does not gather does.
 NODE_ACTIONS = {
@@ -31,7 +35,9 @@ NODE_ACTIONS = {
 #: Dynamic content a node may speak after its prompts.
 CONTENT_TYPES = {
     "offices": "offices for the call's topic and region, three at a time (params: topic optional)",
-    "office_list": "the offices named in params['codes'], in that order",
+    "office_list": "the offices named in params['codes'], in that order; params['abroad']: offices added "
+                   "for a caller on a non-Kyrgyz number (the Russian equivalent of a Kyrgyz short number)",
+    "resume": "the answer this number heard last, named (its label, or its topic and region)",
 }
 #: Prompts the content renderer speaks around dynamic content; the check requires them in every language.
 CONTENT_PROMPTS = (
@@ -41,10 +47,16 @@ CONTENT_PROMPTS = (
     "sms.sent", "sms.not_sent", "callback.recorded", "callback.refreshed", "callback.no_number",
     "sms.cannot_text", "sms.capped_call", "sms.capped_day",
     "fallback.apology", "fallback.unavailable",
+    # a wrong key: one short sentence naming the menu's keys, 1 to n
+    *(f"keys.upto_{n}" for n in range(1, 10)),
+    # a returning caller: "1 – again:" the answer heard last, "2 – the main menu"
+    "main.resume", "main.resume_menu",
+    # a short Kyrgyz number to a caller abroad; audio missing: the details go by SMS
+    "offices.from_kyrgyz_phone", "audio.missing",
 )
 #: Prompts an eligibility node speaks around a rule's own questions and verdict.
 CHECK_PROMPTS = (
-    "check.intro", "check.intro_keys", "check.number_keys", "check.you_typed", "check.confirm", "check.type_again", "check.empty",
+    "check.number_keys", "check.empty",
     "check.not_digits", "check.below_minimum", "check.above_maximum", "check.no_such_option",
     "check.not_a_date", "check.future_date", "check.after", "check.after_abroad", "check.after_more",
     "check.after_abroad_more",
@@ -86,12 +98,26 @@ class Node:
     action: str | None = None  # for nodes that do not gather
     next: str | None = None  # for nodes that neither gather nor end the call
     sms: str | None = None  # prompt id of the SMS version of a static message
-    reserved_keys: bool = True  # False on the language choice, where 0, * and # mean nothing yet
+    reserved_keys: bool = True  # False on the language choice, where * and # mean nothing yet (0 still does)
     rule: str | None = None  # the eligibility rule an ``action: eligibility`` node asks about
+    label: str | None = None  # prompt naming an answer, for a returning caller ("1 – the birth grant")
+    if_region: str | None = None  # the node to go to instead when the caller's region is known already
 
     @property
     def ref(self) -> str:
         return f"{self.flow}.{self.id}"
+
+    @property
+    def keys_prompt(self) -> str | None:
+        """The sentence that names this menu's keys after a wrong one (``keys.upto_3``: "press 1 to 3")."""
+        keys = [k for k in self.routes if k in MENU_KEYS]
+        return f"keys.upto_{len(keys)}" if keys else None
+
+    @property
+    def resumable(self) -> bool:
+        """An answer a returning caller may be offered again: it names itself, it is a check (named by
+        its rule), or it is the offices of a topic in a region (named by them)."""
+        return bool(self.label) or self.action == "eligibility" or (self.content or {}).get("type") == "offices"
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ SERVED = ["+996555123456", "+79261234567", "+77012345678"]  # Kyrgyz, Russian an
 OFFICES_SMS_KEY = "/twilio/voice/flow/regions/offices?l=ky&t=legal_aid&r=talas&b=jardam.menu"
 CALLBACK_KEY = "/twilio/voice/flow/operator/callback_offer?l=ky"
 MENU = "/twilio/voice/flow/main/menu?l=ky"
-TO_BIRTH_CHECK = ["1", "1", "1", "3"]  # language, children, birth grant, "3" to check
+TO_BIRTH_CHECK = ["1", "1", "1", "4"]  # language, children, birth grant, "4" to check
 SAID = {
     "callback": "Бул номерге кайра чала албайбыз.",
     "sms": "Бул номерге SMS жөнөтө албайбыз.",
@@ -138,7 +138,7 @@ def test_an_eligibility_verdict_is_not_texted_to_an_unserved_number(app):
     with app.app_context():
         born = today_for(Caller("CA1", number, None)) - dt.timedelta(days=10)
     turns = CallSimulator(app, caller=number, sid="CA" + "e" * 32).run(
-        TO_BIRTH_CHECK + [born.strftime("%d%m%Y") + "#", "1", "2", "1", "1", "1#", "1", "1"])
+        TO_BIRTH_CHECK + [born.strftime("%d%m%Y") + "#", "2", "1", "1", "1#", "1"])
     assert "Ар бир балага төрт миң сомдон" in "\n".join(turns[-2].said)  # the verdict was heard
     assert "SMS жөнөтүлдү." not in "\n".join(turns[-1].said)
     with app.app_context():

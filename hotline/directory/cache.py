@@ -27,6 +27,7 @@ class PhoneView:
     fax: bool
     label_ky: str | None
     label_ru: str | None
+    country: str = "KG"  # where the number rings: a short number works only from a phone there
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ class MatchView:
 
 
 def office_view(office: Office) -> OfficeView:
-    phones = tuple(PhoneView(p.number, p.printed, p.short, p.fax, p.label_ky, p.label_ru) for p in office.phones)
+    phones = tuple(PhoneView(p.number, p.printed, p.short, p.fax, p.label_ky, p.label_ru, p.country)
+                   for p in office.phones)
     return OfficeView(
         code=office.code, kind=office.kind, name_ky=office.name_ky, name_ru=office.name_ru,
         short_ky=office.short_ky, short_ru=office.short_ru, address_ky=office.address_ky,

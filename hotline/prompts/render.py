@@ -1,9 +1,11 @@
 """What the hotline says, gathered for the audio cache, and the renders the CLI and the tasks run.
 
-Three kinds of speech go into the cache: the prompts of the catalogue, the fixed words of the
-eligibility checks (a rule's name, questions and options: ``rule:<id>:…``), and the spoken directory
-rows — every active office a menu can read, in both languages, its numbers read as dialled at home
-(``office:<code>``) and as dialled from abroad (``office:<code>:intl``). Their words come from the
+Four kinds of speech go into the cache: the prompts of the catalogue, the fixed words of the
+eligibility checks (a rule's name, questions and options: ``rule:<id>:…``, and the Kyrgyz pieces its
+answers are said with: ``piece:<hash>``), the regions' and topics' names (``region:<code>``,
+``topic:<code>``), and the spoken directory rows — every active office a menu can read, in both
+languages, its numbers read as dialled at home (``office:<code>``) and as dialled from abroad
+(``office:<code>:intl``). Their words come from the
 voice channel's own :class:`~hotline.voice.speech.Speech`, so the cache holds exactly the text a
 call looks up, and an edited office gets a new file the moment its words change.
 
@@ -23,9 +25,10 @@ from audio.cache import AudioCache, BuildSummary, Progress, SpeechItem
 from audio.engines import RECORDED_DIR, Voice, voices_from_settings
 from hotline.celery_app import enqueue
 from hotline.directory.cache import OfficeView, office_view
-from hotline.directory.models import Office
+from hotline.directory.models import Office, Region, Topic
 from hotline.extensions import db
 from hotline.voice.checks import rule_utterances
+from hotline.voice.pieces import LANG
 from hotline.voice.speech import Speech
 
 RENDER_TASK = "tasks.audio.render"
@@ -72,10 +75,24 @@ def prompt_items() -> list[SpeechItem]:
 
 def rule_items() -> list[SpeechItem]:
     """The fixed words of every eligibility check (``rule:<id>:name``, ``rule:<id>:<question>`` and its
-    options), in every language, made by the voice channel's own function (as the offices are)."""
+    options), in every language, made by the voice channel's own function (as the offices are); and
+    the Kyrgyz pieces its verdicts and read-backs are said with (``piece:<hash>``: each rule sentence
+    cut at its placeholders, the number words; see :mod:`hotline.voice.pieces`)."""
     rules = current_app.extensions.get("eligibility", {})
+    items = [SpeechItem(lang, utterance.key, utterance.text)
+             for rule in rules.values() for lang in languages() for utterance in rule_utterances(rule, lang)]
+    pieces = current_app.extensions["voice"].pieces
+    return items + [SpeechItem(LANG, utterance.key, utterance.text) for utterance in pieces.utterances()]
+
+
+def name_items() -> list[SpeechItem]:
+    """Each region's and topic's name in each language, as a region's offices and a returning caller's
+    offer say them (``region:<code>``, ``topic:<code>``)."""
+    speech = _speech()
+    codes = [("region", code) for code in db.session.scalars(select(Region.code).order_by(Region.key))]
+    codes += [("topic", code) for code in db.session.scalars(select(Topic.code).order_by(Topic.id))]
     return [SpeechItem(lang, utterance.key, utterance.text)
-            for rule in rules.values() for lang in languages() for utterance in rule_utterances(rule, lang)]
+            for kind, code in codes for lang in languages() if (utterance := speech.name(lang, kind, code))]
 
 
 def spoken_offices(codes: Iterable[str] | None = None) -> list[OfficeView]:
@@ -108,7 +125,7 @@ def speech_items(prompts_only: bool = False) -> list[SpeechItem]:
     (unless ``prompts_only``) the directory rows."""
     items = prompt_items() + rule_items()
     if not prompts_only:
-        items += office_items(spoken_offices())
+        items += name_items() + office_items(spoken_offices())
     return items
 
 

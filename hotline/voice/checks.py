@@ -1,8 +1,8 @@
 """Eligibility checks by keypad: what is said and how the answers travel in the call's URL.
 
 A check node names a rule (``data/rules/``). Each turn asks the question ``evaluate`` says matters
-next; a count, an amount, a number of days or a date is typed and ended with ``#``, read back, and
-confirmed with 1 (2 types it again); yes/no and choices take one key. When the rule has what it
+next; a count, an amount, a number of days or a date is typed and ended with ``#`` and read back
+as the next turn begins (``*`` types it again); yes/no and choices take one key. When the rule has what it
 needs, the verdict is spoken — what it means, why, how much, where; a key says the rest (by when,
 what to bring, doubts) — and offered by SMS. Answers that cannot all be true are said and asked
 again. The turns themselves are in :mod:`hotline.voice.check_node`.
@@ -16,7 +16,7 @@ from hotline.eligibility import Consistency, Question, Rule, Verdict
 from hotline.eligibility.model import AMOUNT, COUNT, DATE, DAYS_AGO, Text
 from hotline.voice.speech import Utterance
 
-NUMBER_TYPES = (COUNT, AMOUNT, DAYS_AGO, DATE)  # typed with several keys and "#": read back, confirmed
+NUMBER_TYPES = (COUNT, AMOUNT, DAYS_AGO, DATE)  # typed with several keys and "#", then read back
 _DIGITS = re.compile(r"\d+")
 # a decimal as format_number writes it: "1333,33 сом", "999,5 сомдон" (money), or "2,6" (livestock units)
 _DECIMAL = re.compile(r"(\d+),(\d+)\b(?=(\s*сом)?)")
@@ -103,7 +103,7 @@ def ky_ordinal(n: int) -> str:
 
 
 def readback(question: Question, value, lang: str) -> str:
-    """The typed answer as it is read back for confirmation: "4000 сом", "12 күн", a date."""
+    """The typed answer as it is read back as the next turn begins: "4000 сом", "12 күн", a date."""
     if question.type == DATE:
         return for_the_ear(spoken_date(value, lang), lang)
     if question.type == AMOUNT:
@@ -140,16 +140,17 @@ def question_utterances(rule: Rule, question: Question, lang: str) -> list[Utter
 
 
 def verdict_sentences(verdict: Verdict, lang: str, dated: bool = False) -> list[str]:
-    """The verdict for the ear, most important first: what it means, why, how much, where to apply
-    (and with ``dated`` the dated deadlines: for a deadline rule the date is the answer). The rest
-    waits for its key (:func:`verdict_details`): a caller on little credit hears what decides, and
-    chooses whether to stay for the documents."""
-    sentences = [step.in_language(lang) for step in verdict.next_steps[:1]]
+    """The verdict for the ear, most important first: what it means, why, how much, where to apply;
+    with ``dated`` (a deadline rule) the dated deadline comes first, for the date is the answer. The
+    rest waits for its key (:func:`verdict_details`): a caller on little credit hears what decides,
+    and chooses whether to stay for the documents."""
+    sentences = []
+    if dated:
+        sentences += [deadline.text.in_language(lang) for deadline in verdict.deadlines if deadline.date is not None]
+    sentences += [step.in_language(lang) for step in verdict.next_steps[:1]]
     sentences += [reason.text.in_language(lang) for reason in verdict.reasons]
     if verdict.amount is not None:
         sentences.append(verdict.amount.text.in_language(lang))
-    if dated:
-        sentences += [deadline.text.in_language(lang) for deadline in verdict.deadlines if deadline.date is not None]
     sentences.append(verdict.apply_at.text.in_language(lang))
     return list(dict.fromkeys(sentences))  # a reason and a passed deadline may say the same thing
 

@@ -5,28 +5,33 @@ carries out the exit's action (an SMS, a callback request, a language), and rend
 everything goes through ``db.session``, and the webhook commits it before the TwiML goes out. A
 retried step (the same URL, so the same step number) finds its event recorded already and does
 nothing twice.
+
+What the number chose is kept for its next call, in the same transaction: the region it chose, and
+the answer it reached (a node with a ``label``, a check, a region's offices), offered first on the
+next call (``main.resume``). A wrong key is answered with one short sentence naming the menu's keys,
+not the whole menu again; after an SMS the caller is back on the same answer's keys.
 """
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
-from flask import current_app
+from flask import current_app, g
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.callbacks.requests import request_callback
-from hotline.celery_app import enqueue_after_commit
-from hotline.extensions import db
 from hotline.hours import ServiceHours
 from hotline.messaging.outbound import queue_sms
-from hotline.voice import store
+from hotline.voice import memory, store
 from hotline.voice.check_node import CheckNode
+from hotline.voice.pieces import Pieces
+from hotline.voice.playback import SAY_LANGUAGE, STEP_IS_NEW, Playback  # noqa: F401  (SAY_LANGUAGE: views)
 from hotline.voice.speech import Speech, Utterance
 from hotline.voice.state import CallState
 from ivr_flows import FlowSet
 from ivr_flows.model import Node
 
-SAY_LANGUAGE = {"ky": "ru-RU", "ru": "ru-RU"}  # Twilio has no Kyrgyz voice: <Say> is the stopgap
 FLOW_URL = "/twilio/voice/flow/{flow}/{node}"
+FULL, KEYS, AFTER = "full", "keys", "after"  # how a node is said: all of it; its keys after a wrong one; after an SMS
 
 
 @dataclass(frozen=True)
@@ -48,23 +53,27 @@ class VoiceEngine:
 
     def __init__(self, flows: FlowSet, speech: Speech, audio=None, rules: dict | None = None):
         self.flows, self.speech, self.audio = flows, speech, audio
-        self.checks = CheckNode(self, rules or {})  # the eligibility nodes
-        # audio this process already asked the worker to render (a bound on broker traffic only:
-        # a render is idempotent, and asking again from another process costs one task)
-        self._render_requested: set[tuple[str, str]] = set()
+        self.rules = rules or {}
+        self.checks = CheckNode(self, self.rules)  # the eligibility nodes
+        self.pieces = Pieces(self.rules.values())  # Kyrgyz verdicts and read-backs, from audio built ahead
+        self.playback = Playback(audio, speech.catalogue, self.pieces)
 
     # -- requests ---------------------------------------------------------------------------
 
     def incoming(self, caller: Caller) -> VoiceResponse:
-        """A new call: record it, then the saved language's main menu or the language choice."""
-        lang = store.saved_language(caller.number)
+        """A new call: record it, then the answer the number heard last (if any), the saved
+        language's main menu, or the language choice."""
+        saved = store.preference(caller.number)
+        lang = saved.language if saved else None
         store.record_call(caller.sid, caller.number, caller.hotline_number, lang)
-        ref = "main.menu" if lang else "main.language"
-        store.record_event(caller.sid, 0, ref, "start", detail=f"lang={lang}" if lang else None)
-        return self.render(ref, CallState(lang=lang or "ky"), caller)
+        ref, state = memory.first_node(self, saved, CallState(lang=lang or "ky", abroad=caller.abroad))
+        first_time = store.record_event(caller.sid, 0, ref, "start", detail=f"lang={lang}" if lang else None)
+        setattr(g, STEP_IS_NEW, first_time)
+        return self.render(ref, state, caller)
 
     def step(self, ref: str, state: CallState, caller: Caller, form) -> VoiceResponse:
         """The caller pressed ``form['Digits']`` (or nothing) on ``ref``; answer with the next node."""
+        state = replace(state, abroad=caller.abroad)
         node = self.flows.node(ref)
         if node.action == "eligibility":
             return self.checks.step(ref, state, caller, form)
@@ -76,15 +85,28 @@ class VoiceEngine:
         digits = form.get("Digits") or None
         step = self.flows.step(ref, digits, state.fails, state.return_to)
         exit_ = step.exit
-        new = replace(state, fails=step.fails, page=0 if step.next != ref else state.page)
+        new = replace(state, fails=step.fails, page=0 if step.next != ref else state.page, resume=None)
         if exit_.set.get("topic"):
             new = replace(new, topic=exit_.set["topic"], return_to=ref, region=None)
         if exit_.set.get("region"):
             new = replace(new, region=exit_.set["region"])
-        prefix = [self.speech.prompt(new.lang, p) for p in exit_.say]
-        new, first_time = self.record(caller, new, ref, step.outcome, digits, step.next, topic_detail(new))
+            store.save_region(caller.number, new.region, new.lang)
+        target = step.next
+        if exit_.action == "resume":  # the answer heard last (a URL without one: the main menu)
+            target = state.resume if state.resume and self.flows.has(state.resume) else self.flows.home
+        elif step.outcome == "route":
+            target, new = memory.arrive(self, target, new, caller)
+        new, first_time = self.record(caller, new, ref, step.outcome, digits, target, topic_detail(new))
         new, said = self._act(exit_.action, exit_.params, node, state, new, caller, first_time)
-        return self.render(step.next, new, caller, prefix + said)
+        prefix = [self.speech.prompt(new.lang, p) for p in exit_.say] + said  # in the language just chosen
+        if target != ref:
+            memory.remember(self, caller, target, new)
+        mode = FULL
+        if target == ref and step.outcome == "other":
+            mode = KEYS
+        elif target == ref and exit_.action == "sms":
+            mode = AFTER
+        return self.render(target, new, caller, prefix, mode=mode)
 
     def _act(self, action, params, node: Node, old: CallState, new: CallState, caller: Caller, first_time: bool):
         """Carry out an exit's action; returns the state after it and what to say about it.
@@ -103,7 +125,7 @@ class VoiceEngine:
             return new, [self.speech.prompt(new.lang, said)]
         if action == "callback":
             return new, [self.speech.prompt(new.lang, p) for p in self._callback(caller, new, "menu", node.ref)]
-        return new, []  # repeat, or no action
+        return new, []  # repeat, resume, or no action
 
     def _send_sms(self, node: Node, state: CallState, caller: Caller) -> str:
         parts = self.speech.sms_parts(node, state)
@@ -144,33 +166,41 @@ class VoiceEngine:
     # -- rendering --------------------------------------------------------------------------
 
     def render(self, ref: str, state: CallState, caller: Caller, prefix: list[Utterance] | None = None,
-               depth: int = 0) -> VoiceResponse:
-        """TwiML for arriving at ``ref``, saying ``prefix`` first."""
+               depth: int = 0, mode: str = FULL) -> VoiceResponse:
+        """TwiML for arriving at ``ref``, saying ``prefix`` first. ``mode``: the whole node (FULL),
+        only the sentence naming its keys after a wrong one (KEYS), or only its keys after an SMS (AFTER)."""
         node = self.flows.node(ref)
         if node.action == "eligibility":
             return self.checks.render(ref, state, caller, prefix)
         lang = state.lang
-        said = list(prefix or []) + [self.speech.prompt(lang, p) for p in node.say]
+        said = list(prefix or [])
         response = VoiceResponse()
         if node.gather is not None:
-            content, more = self.speech.content(node, state, caller.abroad)
-            after = [self.speech.prompt(lang, p) for p in node.after]
-            if more:
-                after.append(self.speech.prompt(lang, "offices.more"))
+            if mode == KEYS and node.keys_prompt:
+                said.append(self.speech.prompt(lang, node.keys_prompt))
+            else:
+                content, more = self.speech.content(node, state, caller.abroad)
+                after = [self.speech.prompt(lang, p) for p in node.after]
+                if more:
+                    after.append(self.speech.prompt(lang, "offices.more"))
+                if mode == FULL:
+                    said += [self.speech.prompt(lang, p) for p in node.say] + memory.resume_said(self, node, state) + content
+                said += after
             url = self.url(ref, state)
             with response.gather(action=url, method="POST", num_digits=1, timeout=node.gather.timeout,
                                  finish_on_key="") as gather:
-                self._speak(gather, said + content + after, lang)
+                self._speak(gather, said, lang, caller)
             response.redirect(url, method="POST")  # silence: the same URL without Digits
             return response
+        said += [self.speech.prompt(lang, p) for p in node.say]
         if node.action == "hangup":
-            self._speak(response, said, lang)
+            self._speak(response, said, lang, caller)
             response.hangup()
         elif node.action == "operator":
             numbers, hours = current_app.config["OPERATOR_NUMBER_LIST"], current_app.config["OPERATOR_SERVICE_HOURS"]
             if not numbers or not hours.is_open(datetime.now(timezone.utc)):
                 return self.render(self.flows.resolve(node.next, node.flow), state, caller, prefix, depth + 1)
-            self._speak(response, said, lang)
+            self._speak(response, said, lang, caller)
             dial = response.dial(action=self.url(ref, state), method="POST",
                                  timeout=current_app.config["OPERATOR_DIAL_SECONDS"])
             for number in numbers:
@@ -198,22 +228,9 @@ class VoiceEngine:
         flow, _, node = ref.partition(".")
         return FLOW_URL.format(flow=flow, node=node) + "?" + state.query()
 
-    def _speak(self, verb, utterances: list[Utterance], lang: str) -> None:
-        """``<Play>`` what the audio cache has, ``<Say>`` the rest and ask the worker to render it
-        (not for "dyn:" keys: words made from a caller's answers are said, never rendered ahead)."""
-        base = current_app.config["PUBLIC_BASE_URL"]
-        for utterance in utterances:
-            name = self.audio.lookup(lang, utterance.key, utterance.text) if self.audio else None
-            if name:
-                verb.play(f"{base}/audio/{name}")
-                continue
-            verb.say(utterance.text, language=SAY_LANGUAGE[lang])
-            key = (lang, utterance.key)
-            if utterance.key.startswith("dyn:"):
-                continue
-            if self.audio is not None and key not in self._render_requested and len(self._render_requested) < 10000:
-                self._render_requested.add(key)
-                enqueue_after_commit(db.session, "tasks.audio.render", lang, utterance.key, utterance.text)
+    def _speak(self, verb, utterances: list[Utterance], lang: str, caller: Caller | None = None) -> None:
+        """``<Play>`` what the audio cache has; see :mod:`hotline.voice.playback` for the rest."""
+        self.playback.speak(verb, utterances, lang, caller)
 
     def record(self, caller: Caller, state: CallState, node: str, outcome: str, digits: str | None = None,
                next_node: str | None = None, detail: str | None = None) -> tuple[CallState, bool]:
@@ -221,6 +238,7 @@ class VoiceEngine:
         the step is new (False: Twilio retried it, and its first try's row is there)."""
         step = state.step + 1
         first_time = store.record_event(caller.sid, step, node, outcome, digits, next_node, detail)
+        setattr(g, STEP_IS_NEW, first_time)  # a retry sends no second SMS of missing audio either
         return replace(state, step=step), first_time
 
 

@@ -1,8 +1,9 @@
 """What a call carries from one webhook to the next, in the query string of the action URL.
 
 Keeping it in the URL (which Twilio signs) means a menu step needs no session lookup: the language,
-the topic and region chosen, the page of offices, the menu to go back to, the failures so far, and
-the step's number (a retried request carries the same one, so it records nothing twice).
+the topic and region chosen, the page of offices, the menu to go back to, the failures so far, the
+answer a returning caller may resume, and the step's number (a retried request carries the same
+one, so it records nothing twice). Whether the caller is abroad comes from the request each time.
 """
 
 import re
@@ -22,8 +23,9 @@ class CallState:
     fails: int = 0  # wrong keys or silences in a row on the current menu
     return_to: str | None = None  # the menu that chose the topic ("*" from a shared menu)
     answers: str | None = None  # an eligibility check's answers so far ("family_size:5,has_livestock:n")
-    typed: str | None = None  # a number typed in a check, waiting to be confirmed
     step: int = 0  # the call's steps so far: the event this URL's request records is step + 1
+    resume: str | None = None  # main.resume: the answer this number heard last ("flow.node")
+    abroad: bool = False  # the caller is not on a Kyrgyz number (from the request, never in the URL)
 
     @classmethod
     def from_args(cls, args) -> "CallState":
@@ -37,15 +39,15 @@ class CallState:
             fails=_small_int(args.get("f")),
             return_to=args.get("b") if _is_ref(args.get("b")) else None,
             answers=_answers(args.get("a")),
-            typed=_typed(args.get("n")),
             step=_small_int(args.get("s"), digits=4),
+            resume=args.get("g") if _is_ref(args.get("g")) else None,
         )
 
     def query(self) -> str:
         """The state as a query string (defaults left out, so URLs stay short)."""
         pairs = [("l", self.lang)]
         for key, value in (("t", self.topic), ("r", self.region), ("b", self.return_to), ("a", self.answers),
-                           ("n", self.typed)):
+                           ("g", self.resume)):
             if value:
                 pairs.append((key, value))
         for key, value in (("p", self.page), ("f", self.fails), ("s", self.step)):
@@ -69,10 +71,6 @@ def _small_int(value: str | None, digits: int = 3) -> int:
 
 def _answers(value: str | None) -> str | None:
     return value if value and len(value) <= 600 and ANSWERS.match(value) else None
-
-
-def _typed(value: str | None) -> str | None:
-    return value if value and len(value) <= 12 and value.isdigit() and value.isascii() else None
 
 
 def _is_ref(value: str | None) -> bool:

@@ -1,7 +1,7 @@
 """What a call reads and writes, on ``db.session``: the webhook commits it all before it answers.
 
-The language a number chose is :mod:`hotline.callers`' (both channels share it); the names are
-here too, so a call's code reads from one place.
+What a number chose (its language, its region, the answer it heard last) is :mod:`hotline.callers`'
+(both channels share it); the names are here too, so a call's code reads from one place.
 
 Each function is one statement. Twilio's retries are idempotent through the unique keys: the
 call's ``CallSid``, an event's ``(CallSid, step)``, a voicemail's ``RecordingSid``.
@@ -9,7 +9,9 @@ call's ``CallSid``, an event's ``(CallSid, step)``, a voicemail's ``RecordingSid
 
 from sqlalchemy import case, func, update
 
-from hotline.callers import save_language, saved_language  # noqa: F401  (a call's reads, in one place)
+from hotline.callers import (  # noqa: F401  (a call's reads and writes of the number's row, in one place)
+    preference, save_language, save_last, save_region, saved_language, saved_region,
+)
 from hotline.extensions import db
 from hotline.timeutil import utcnow
 from hotline.upsert import insert_for

@@ -86,8 +86,9 @@ def test_log_in_and_read_a_calls_timeline(app, runner, database_url, broker_url,
                                           screenshots):
     from selenium.webdriver.common.by import By
 
-    # a real call through the webhooks: the language, benefits, food aid, "1" for the SMS, then children
-    result = runner.invoke(args=["simulate", "call", "--from", "+79261234567", "--digits", "1,2,3,1,1"])
+    # a real call through the webhooks: the language, benefits, food aid, "1" for the SMS (the caller
+    # stays on food aid's keys), then "*" back to the benefits
+    result = runner.invoke(args=["simulate", "call", "--from", "+79261234567", "--digits", "1,2,3,1,*"])
     assert result.exit_code == 0, result.output
     sid = store.scalar(select(Call.external_id))
     with gunicorn(database_url, broker_url) as server:
@@ -95,7 +96,7 @@ def test_log_in_and_read_a_calls_timeline(app, runner, database_url, broker_url,
         browser.find_element(By.CSS_SELECTOR, f'a[href="/console/calls/{sid}"]').click()
         arrive(browser, f"{server.base}/console/calls/{sid}")
         steps = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "ol.timeline li")]
-        assert len(steps) == 6 and "benefits.food_aid" in steps[3] and "children.menu" in steps[5]
+        assert len(steps) == 6 and "benefits.food_aid" in steps[3] and "benefits.menu" in steps[5]
         assert "+7 926 ••• ••67" in browser.find_element(By.CSS_SELECTOR, "dl.facts").text
         assert "1227" in browser.find_element(By.CSS_SELECTOR, "ul.messages").text  # what was sent by SMS
         browser.save_screenshot(str(screenshots / "call-timeline.png"))

@@ -50,26 +50,31 @@ def broken(tmp_path, file, old, new):
 @pytest.mark.parametrize(("file", "old", "new", "problem"), [
     ("main.yaml", '"1": {goto: children.menu}', '"1": {goto: children.menuu}',
      "main.yaml, node 'menu': route '1' leads to 'children.menuu', which is not a node"),
-    ("main.yaml", "      no_response: {goto: menu}\n", "",
-     "main.yaml, node 'menu': gathers a key but has no 'no_response' exit"),
-    ("jobs.yaml", "      other: {say: [common.invalid], goto: menu}\n", "",
+    ("main.yaml", "      other: {}\n      no_response: {goto: menu}\n\n  menu:", "      other: {}\n\n  menu:",
+     "main.yaml, node 'resume': gathers a key but has no 'no_response' exit"),
+    ("jobs.yaml", '      "5": {goto: training_check}\n      other: {}\n', '      "5": {goto: training_check}\n',
      "jobs.yaml, node 'menu': gathers a key but has no 'other' exit"),
-    ("main.yaml", '"9": {goto: operator.callback_offer}', '"0": {goto: operator.callback_offer}',
+    ("main.yaml", '"8": {goto: operator.callback_offer}', '"0": {goto: operator.callback_offer}',
      "main.yaml, node 'menu': key '0' is reserved on every menu"),
+    ("jardam.yaml", '      "4": {goto: home_emergency}\n', "",
+     "jardam.yaml, node 'menu': its keys 1, 2, 3, 5 leave a gap"),
+    ("children.yaml", "label: label.helpline", "label: label.nothing",
+     "children.yaml, node 'helpline': prompt 'label.nothing' is missing in ky, ru"),
+    ("regions.yaml", "if_region: offices", "if_region: officez",
+     "regions.yaml, node 'choose': if_region leads to 'officez', which is not a node"),
     ("health.yaml", '"2": {action: repeat}', '"2": {action: teleport}',
      "health.yaml, node 'info', route '2': unknown action 'teleport'"),
     ("health.yaml", "content: {type: office_list", "content: {type: weather",
      "health.yaml, node 'info': unknown content"),
     ("health.yaml", "    say: [health.info]\n", "    say: [health.nothing]\n",
      "health.yaml, node 'info': prompt 'health.nothing' is missing in ky, ru"),
-    ("jobs.yaml", '      "3": {goto: migrant_ishker}\n', "",
-     "jobs.yaml, node 'migrant_ishker': no caller can reach it"),
+    ("jobs.yaml", '      "5": {goto: training_check}\n', "",
+     "jobs.yaml, node 'training_check': no caller can reach it"),
     ("russia.yaml", "flow: russia", "flow: rossiya", "russia.yaml: 'flow' must be the file's name"),
     ("russia.yaml", '    say: [russia.border]\n    after:', '    say: [russia.border]\n    colour: red\n    after:',
      "russia.yaml, node 'border': unknown field 'colour'"),
-    ("russia.yaml", '&answer\n      "1": {action: sms, goto: main.menu}\n      "2": {action: repeat}',
-     '&answer\n      "1": {action: sms, goto: main.menu}\n      "2": {action: more}',
-     "russia.yaml, node 'border': route '2' asks for more, but the node has no content"),
+    ("russia.yaml", '"3": {goto: border_more}', '"3": {action: more}',
+     "russia.yaml, node 'border': route '3' asks for more, but the node has no content"),
     ("operator.yaml", "    action: hangup\n", "    action: dance\n",
      "operator.yaml, node 'voicemail_done': unknown action 'dance'"),
 ])
@@ -102,10 +107,12 @@ def test_reserved_keys_and_failures(flows):
     assert flows.step("jardam.menu", "0").next == "operator.person"
     language = flows.step("jardam.menu", "#")
     assert (language.outcome, language.next, language.exit.action) == ("language", "jardam.menu", "switch_language")
-    assert flows.step("main.language", "#").outcome == "other"  # nothing reserved before a language
+    assert flows.step("main.language", "#").outcome == "other"  # * and # mean nothing before a language
+    assert flows.step("main.language", "0").next == "operator.person"  # but 0 is a person there too
+    assert flows.step("operator.give_up", "0").next == "operator.person"  # and after three wrong keys
     fails = 0
     for _ in range(MAX_FAILS - 1):
-        step = flows.step("main.menu", "8", fails)
+        step = flows.step("main.menu", "9", fails)
         assert step.outcome == "other" and step.next == "main.menu"
         fails = step.fails
     assert flows.step("main.menu", None, fails).next == "operator.give_up"
@@ -132,7 +139,7 @@ RULES = {path.stem for path in RULES_DIR.glob("*.yaml")}  # each file is named b
      "benefits.yaml, node 'family_check': an eligibility node needs 'rule'"),
     ("    rule: uy_bulogo_komok\n    next: menu\n", "    rule: uy_bulogo_komok\n",
      "benefits.yaml, node 'family_check': an eligibility node needs 'next'"),
-    ('      "3": {goto: family_check}\n', '      "3": {goto: family_check}\n      "4": {goto: menu}\n', None),
+    ('      "4": {goto: family_check}\n', '      "4": {goto: family_check}\n      "5": {goto: menu}\n', None),
 ])
 def test_eligibility_nodes_are_checked(tmp_path, catalogue, old, new, problem):
     directory = broken(tmp_path, "benefits.yaml", old, new)
@@ -163,17 +170,16 @@ def test_the_app_refuses_to_start_on_an_unknown_rule(tmp_path, database_url, bro
 
 def test_every_check_prompt_is_required_once_a_flow_has_a_check(flows):
     catalogue = Catalogue.load()
-    without = Catalogue({lang: {k: v for k, v in prompts.items() if k != "check.confirm"}
+    without = Catalogue({lang: {k: v for k, v in prompts.items() if k != "check.number_keys"}
                          for lang, prompts in catalogue.prompts.items()})
     with pytest.raises(FlowError) as caught:
         load_checked_flows(without)
-    assert any("prompt 'check.confirm'" in p for p in caught.value.problems)
+    assert any("prompt 'check.number_keys'" in p for p in caught.value.problems)
 
 
 # menus that offer a check say each key; they stay short (the Russia menu's 8 steps predate the checks)
 SHORT_MENUS = ("benefits.menu", "benefits.social_benefit", "benefits.pension", "jardam.menu", "jobs.menu",
-               "jobs.unemployment", "russia.before_leaving", "health.info",
-               "housing.info")
+               "jobs.unemployment", "russia.before_leaving", "health.info", "housing.info")
 
 
 def test_every_rule_is_asked_from_a_menu(app, flows):
@@ -195,3 +201,29 @@ def test_every_rule_is_asked_from_a_menu(app, flows):
 def test_menus_that_offer_checks_have_at_most_five_choices(flows, ref):
     node = flows.node(ref)
     assert len([key for key in node.routes if key.isdigit() and key != "0"]) <= 5
+
+
+def test_every_menu_names_its_keys_after_a_wrong_one(flows):
+    """A wrong key is answered with one short sentence naming the menu's keys (1 to n, no gap)."""
+    catalogue = Catalogue.load()
+    for flow in flows.flows.values():
+        for node in flow.nodes.values():
+            if node.gather is None:
+                continue
+            keys = sorted(k for k in node.routes if k.isdigit())
+            assert keys == [str(n) for n in range(1, len(keys) + 1)], node.ref
+            assert node.keys_prompt == f"keys.upto_{len(keys)}"
+            for lang in ("ky", "ru"):
+                assert catalogue.text(lang, node.keys_prompt)
+
+
+def test_a_returning_caller_can_resume_every_answer(flows):
+    """Each answer a caller can reach names itself for the next call: a label, a check's rule, or the
+    topic and region of a region's offices."""
+    answers = [node for flow in flows.flows.values() for node in flow.nodes.values()
+               if node.gather is not None and (node.sms or node.content) and not node.id.endswith("more")
+               and node.flow not in ("main", "operator")]
+    assert answers
+    for node in answers:
+        assert node.resumable, node.ref
+    assert flows.node("regions.choose").if_region == "offices"

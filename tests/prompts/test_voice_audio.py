@@ -14,8 +14,8 @@ from tests.twilio_fake import SignedTwilio
 from tests.workers import celery_worker, wait_until
 
 PUBLIC = "https://hotline.example.org"
-WELCOME = "/twilio/voice/flow/main/language?l=ky"  # "1" on the language menu: Kyrgyz, then the welcome
-WELCOME_PROMPTS = ["main.welcome", "main.keys", "main.menu"]
+WELCOME = "/twilio/voice/flow/main/language?l=ky"  # "1" on the language menu: Kyrgyz, the keys, the main menu
+WELCOME_PROMPTS = ["main.keys", "main.menu"]
 
 
 def press_1_for_kyrgyz(app, sid: str) -> ET.Element:
@@ -40,19 +40,18 @@ def words(app, lang: str, prompt_id: str) -> str:
 def test_a_cached_prompt_is_played_from_the_public_url_and_the_rest_said(audio_app, broker_file):
     app = audio_app(PUBLIC_BASE_URL=PUBLIC)
     with app.app_context():
-        assert render.render_one("ky", "main.welcome", words(app, "ky", "main.welcome")).rendered == 1
-        name = render.audio_cache().lookup("ky", "main.welcome", words(app, "ky", "main.welcome"))
+        assert render.render_one("ky", "main.keys", words(app, "ky", "main.keys")).rendered == 1
+        name = render.audio_cache().lookup("ky", "main.keys", words(app, "ky", "main.keys"))
 
     heard = spoken(press_1_for_kyrgyz(app, "CA" + "1" * 32))
-    assert heard == [("Play", f"{PUBLIC}/audio/{name}"),
-                     ("Say", words(app, "ky", "main.keys")), ("Say", words(app, "ky", "main.menu"))]
+    assert heard == [("Play", f"{PUBLIC}/audio/{name}"), ("Say", words(app, "ky", "main.menu"))]
     # the played URL is ours, and serves the file
     response = app.test_client().get(f"/audio/{name}")
     assert response.status_code == 200
     assert response.data == (Path(app.config["AUDIO_DIR"]) / name).read_bytes()
     response.close()
     # only what was said is asked of the worker
-    assert [args[1] for _, args in enqueued(broker_file)] == ["main.keys", "main.menu"]
+    assert [args[1] for _, args in enqueued(broker_file)] == ["main.menu"]
 
 
 def test_simulate_call_prints_the_words_of_a_played_prompt(audio_app):
@@ -60,13 +59,13 @@ def test_simulate_call_prints_the_words_of_a_played_prompt(audio_app):
     its words (from the manifest), beside the file's name, not as the file name alone."""
     app = audio_app(PUBLIC_BASE_URL=PUBLIC)
     with app.app_context():
-        for prompt_id in ("lang.choose", "main.welcome"):
+        for prompt_id in ("lang.choose", "main.keys"):
             assert render.render_one("ky", prompt_id, words(app, "ky", prompt_id)).failed == []
-        welcome = render.audio_cache().lookup("ky", "main.welcome", words(app, "ky", "main.welcome"))
+        keys = render.audio_cache().lookup("ky", "main.keys", words(app, "ky", "main.keys"))
     result = app.test_cli_runner().invoke(args=["simulate", "call", "--from", "+996777000321", "--digits", "1"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert f"  [audio {welcome}] {words(app, 'ky', 'main.welcome')}" in lines
+    assert f"  [audio {keys}] {words(app, 'ky', 'main.keys')}" in lines
     assert f"  {words(app, 'ky', 'main.menu')}" in lines  # not built: said, and printed as said
     assert "  > 1" in lines
 
@@ -115,7 +114,7 @@ def test_a_real_worker_renders_what_was_missing_and_the_next_call_plays_it(
 ):
     app = audio_app(PUBLIC_BASE_URL=PUBLIC)
     first = spoken(press_1_for_kyrgyz(app, "CA" + "2" * 32))
-    assert [verb for verb, _ in first] == ["Say"] * 3
+    assert [verb for verb, _ in first] == ["Say"] * 2
 
     with app.app_context():  # and, as after a seed that edited it, an office
         assert render.request_office_renders(["hotline-112"])
@@ -126,7 +125,7 @@ def test_a_real_worker_renders_what_was_missing_and_the_next_call_plays_it(
     with celery_worker(database_url, f"sqla+sqlite:///{broker_file}", AUDIO_DIR=app.config["AUDIO_DIR"],
                        AUDIO_ENGINES_KY="recorded,espeak", AUDIO_ENGINES_RU="recorded,espeak"):
         wait_until(lambda: all(cache.lookup("ky", p, text) for p, text in texts.items()),
-                   what="the worker rendering the three prompts")
+                   what="the worker rendering the two prompts")
         wait_until(lambda: all(cache.lookup(row.lang, row.key, row.text) for row in office_rows),
                    what="the worker rendering the office's four rows")
 
@@ -148,13 +147,78 @@ def test_a_check_plays_its_built_question_and_says_only_the_typed_read_back(audi
         question = question_utterances(rule, rule.questions[0], "ky")[0]
         name = render.audio_cache().lookup("ky", question.key, question.text)
         assert name
-    # Kyrgyz: language, main menu 4 (Russia), 4 (registration), 3 (check), then 12 days ago, confirmed
-    turns = CallSimulator(app, caller="+996777000555", sid="CA" + "e" * 32).run(["1", "4", "4", "3", "12#"])
+    # Kyrgyz: language, main menu 4 (Russia), 4 (registration), 4 (check), then 12 days ago
+    turns = CallSimulator(app, caller="+996777000555", sid="CA" + "e" * 32).run(["1", "4", "4", "4", "12#"])
     assert turns[4].node == "russia.registration_check"
     assert name in turns[4].played  # the question from the cache, in the Kyrgyz voice
     assert rule.questions[0].prompt.ky not in "\n".join(s for s in turns[4].said if not s.startswith("[audio "))
     # printed as the words the file speaks, so `flask simulate call` shows what the caller hears
     assert f"[audio {name}] {question.text}" in turns[4].said
-    # the read-back depends on what was typed ("dyn:"): said, and never asked of the worker
-    assert "Сиз тердиңиз: он эки күн." in turns[5].said
+    # the read-back depends on what was typed ("dyn:"): said (its pieces are not built here), and
+    # never asked of the worker
+    assert "Он эки күн." in turns[5].said
     assert not [args for _, args in enqueued(broker_file) if args[1].startswith(("dyn:", "rule:"))]
+
+
+def test_a_kyrgyz_verdict_is_played_from_pieces_built_ahead(audio_app, broker_file):
+    """No voice speaks Kyrgyz at request time: a verdict made of the caller's numbers is played as the
+    pieces the build rendered (the rule's sentences cut at their placeholders, the number words)."""
+    app = audio_app(PUBLIC_BASE_URL=PUBLIC)
+    with app.app_context():
+        items = [item for item in render.rule_items() if item.key.startswith("piece:")
+                 or item.key.startswith("rule:russia_registration:")]
+        assert render.build(items).failed == []
+    turns = CallSimulator(app, caller="+996777000556", sid="CA" + "f" * 32).run(["1", "4", "4", "4", "12#"])
+    verdict = turns[5]
+    assert verdict.node == "russia.registration_check"
+    # the read-back ("он эки күн") and the dated deadline, first, in the Kyrgyz voice: played, never said
+    assert [line.split("] ")[-1] for line in verdict.said[:3]] == ["он", "эки", "күн"]
+    kyrgyz_said = [text for text in verdict.said if not text.startswith("[audio ")]
+    assert not any("кечиктирбей" in text or "күн" in text for text in kyrgyz_said), kyrgyz_said
+    assert any("кечиктирбей" in text for text in verdict.said)
+
+
+def test_kyrgyz_with_no_audio_is_a_short_kyrgyz_prompt_and_an_sms(audio_app, broker_file):
+    """What has no Kyrgyz audio yet (offices the seed just changed, here: all of them) is never read
+    by a Russian voice: a short Kyrgyz prompt that has audio says the details come by SMS, they do,
+    once (a retried request sends no second SMS), and a worker is asked to render them."""
+    from sqlalchemy import select
+
+    from hotline.extensions import db
+    from hotline.messaging.models import SmsMessage
+
+    app = audio_app(PUBLIC_BASE_URL=PUBLIC)
+    with app.app_context():
+        assert render.build([item for item in render.prompt_items() if item.lang == "ky"]).failed == []
+        missing = render.audio_cache().lookup("ky", "audio.missing", words(app, "ky", "audio.missing"))
+    twilio = SignedTwilio(app.test_client(), app.config["TWILIO_AUTH_TOKEN"], base=PUBLIC)
+    url = "/twilio/voice/flow/jardam/menu?l=ky&s=3"
+    for _ in range(2):  # Twilio retries the step
+        doc = ET.fromstring(twilio.call(url, sid="CA" + "9" * 32, caller="+996555000123", digits="4").data)
+        heard = spoken(doc)
+        assert not [text for verb, text in heard if verb == "Say"]  # no Kyrgyz to a Russian voice
+        assert ("Play", f"{PUBLIC}/audio/{missing}") in heard
+        assert heard[-1][0] == "Play", doc  # the keys after it are played as usual
+    with app.app_context():
+        bodies = db.session.scalars(select(SmsMessage.body)).all()
+    assert len(bodies) == 1 and "112" in bodies[0] and "103" in bodies[0]
+    renders = [args[:2] for task, args in enqueued(broker_file) if task == "tasks.audio.render"]
+    assert ["ky", "office:hotline-112"] in renders
+
+
+def test_past_the_call_s_sms_cap_the_caller_hears_so_instead(audio_app, broker_file):
+    """The SMS of words with no audio goes through the same caps as an answer's SMS: past
+    SMS_PER_CALL the caller hears that no more SMS go out on this call, not that one is coming."""
+    app = audio_app(PUBLIC_BASE_URL=PUBLIC, SMS_PER_CALL=1)
+    with app.app_context():
+        assert render.build([item for item in render.prompt_items() if item.lang == "ky"]).failed == []
+        sending = render.audio_cache().lookup("ky", "audio.missing", words(app, "ky", "audio.missing"))
+        capped = render.audio_cache().lookup("ky", "sms.capped_call", words(app, "ky", "sms.capped_call"))
+    twilio = SignedTwilio(app.test_client(), app.config["TWILIO_AUTH_TOKEN"], base=PUBLIC)
+    first = spoken(ET.fromstring(twilio.call("/twilio/voice/flow/jardam/menu?l=ky&s=3", sid="CA" + "8" * 32,
+                                             caller="+996555000124", digits="4").data))
+    again = spoken(ET.fromstring(twilio.call("/twilio/voice/flow/jardam/menu?l=ky&s=5", sid="CA" + "8" * 32,
+                                             caller="+996555000124", digits="3").data))
+    assert ("Play", f"{PUBLIC}/audio/{sending}") in first
+    assert ("Play", f"{PUBLIC}/audio/{capped}") in again and ("Play", f"{PUBLIC}/audio/{sending}") not in again
+    assert not [text for verb, text in first + again if verb == "Say"]

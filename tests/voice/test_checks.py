@@ -16,9 +16,9 @@ from hotline.voice.engine import Caller
 from hotline.voice.simulate import CallSimulator
 
 KY_CALLER = "+996777000444"
-# Kyrgyz caller: language, children menu, birth grant, "3" to check
-TO_BIRTH_CHECK = ["1", "1", "1", "3"]
-TO_FAMILY_CHECK = ["1", "2", "1", "3"]
+# Kyrgyz caller: language, children menu, birth grant, "4" to check
+TO_BIRTH_CHECK = ["1", "1", "1", "4"]
+TO_FAMILY_CHECK = ["1", "2", "1", "4"]
 
 
 def call(app, inputs, caller=KY_CALLER):
@@ -40,15 +40,17 @@ def caller_today(app, number=KY_CALLER) -> dt.date:
 
 def test_birth_grant_born_ten_days_ago_may_qualify(app):
     born = caller_today(app) - dt.timedelta(days=10)
-    # date typed and confirmed; not in state care; with a parent; a citizen; one baby, confirmed; then SMS
-    turns = call(app, TO_BIRTH_CHECK + [ddmmyyyy(born), "1", "2", "1", "1", "1#", "1", "1"])
+    # the date typed (read back as the next question begins); not in state care; with a parent; a
+    # citizen; one baby; then SMS, and the verdict's keys again
+    turns = call(app, TO_BIRTH_CHECK + [ddmmyyyy(born), "2", "1", "1", "1#", "1"])
     assert "Бала качан төрөлгөн?" in said(turns[4])
     assert f"{born.day}" not in said(turns[5])  # the date is read in words, with the month's name
-    assert "Сиз тердиңиз:" in said(turns[5]) and "жыл" in said(turns[5])
+    assert turns[5].said[0].startswith("Эки миң") and "жыл" in turns[5].said[0]
     verdict = said(turns[-2])
     assert "Ар бир балага төрт миң сомдон" in verdict
     assert "Арыз берүүгө дагы убакыт бар" in verdict
-    assert turns[-1].node == "children.menu" and "SMS жөнөтүлдү." in said(turns[-1])
+    assert turns[-1].node == "children.birth_grant_check"  # back where the caller was, not the menu
+    assert turns[-1].said[0] == "SMS жөнөтүлдү." and turns[-1].said[1].startswith("Бир – SMS.")
     with app.app_context():
         body = db.session.scalars(select(SmsMessage.body)).one()
     assert "Балага сүйүнчү" in body and "4000" in body and len(body) <= 134
@@ -58,7 +60,7 @@ def test_birth_grant_born_ten_days_ago_may_qualify(app):
     (dt.date(2017, 12, 31), "2018-жылдын 1-январынан бери төрөлгөн балдарга гана берилет"),
 ])
 def test_birth_grant_born_before_2018_does_not_qualify(app, born, verdict):
-    turns = call(app, TO_BIRTH_CHECK + [ddmmyyyy(born), "1"])
+    turns = call(app, TO_BIRTH_CHECK + [ddmmyyyy(born)])
     assert for_the_ear(verdict, "ky") in said(turns[-1])
     assert "туура келбейт окшойт" in said(turns[-1])
 
@@ -72,7 +74,7 @@ def test_a_bad_number_says_what_to_do_and_asks_again(app, typed, said_then):
     turns = call(app, TO_FAMILY_CHECK + [typed, "3#"])
     assert turns[5].node == "benefits.family_check"
     assert said_then in said(turns[5]) and "канча балаңыз бар?" in said(turns[5])
-    assert "Сиз тердиңиз: үч." in said(turns[6])
+    assert turns[6].said[0] == "Үч." and "канча адам бар?" in said(turns[6])
 
 
 def test_a_date_in_the_future_or_impossible_is_refused(app):
@@ -88,31 +90,49 @@ def test_three_bad_answers_in_a_row_offer_a_message(app):
 
 
 def test_wrong_key_on_a_yes_no_question(app):
-    turns = call(app, TO_FAMILY_CHECK + ["3#", "1", "5#", "1", "4000#", "1", "7", "2"])
-    assert "Мындай баскыч жок." in said(turns[11]) and "мал барбы?" in said(turns[11])
-    assert "жүк ташуучу машина" in said(turns[12])
+    turns = call(app, TO_FAMILY_CHECK + ["3#", "5#", "4000#", "7", "2"])
+    assert "Мындай баскыч жок." in said(turns[8]) and "мал барбы?" in said(turns[8])
+    assert "жүк ташуучу машина" in said(turns[9])
 
 
 def test_zero_is_a_number_and_star_goes_back(app):
-    turns = call(app, TO_FAMILY_CHECK + ["0#", "1"])
-    assert "Сиз тердиңиз: нөл." in said(turns[5])
-    assert "16 жашка чейинки балдары бар үй-бүлөлөргө гана берилет" in said(turns[6]).replace("он алты", "16")
+    turns = call(app, TO_FAMILY_CHECK + ["0#"])
+    assert turns[5].said[0] == "Нөл."
+    assert "16 жашка чейинки балдары бар үй-бүлөлөргө гана берилет" in said(turns[5]).replace("он алты", "16")
     back = call(app, TO_FAMILY_CHECK + ["12*"], caller="+996777000445")  # a new caller: asked the language
     assert back[-1].node == "benefits.menu"
 
 
+def test_star_types_the_last_number_again(app, call_path):
+    """A typed number is read back as the next question begins; * there asks for it again."""
+    turns = call(app, TO_FAMILY_CHECK + ["4#", "*", "3#"])
+    assert turns[5].said[0] == "Төрт." and "канча адам бар?" in said(turns[5])
+    assert "канча балаңыз бар?" in said(turns[6]) and "Төрт" not in said(turns[6])
+    assert turns[7].said[0] == "Үч." and "канча адам бар?" in said(turns[7])
+    assert [row[2] for row in call_path("CA" + "c" * 32)][-3:] == ["answer", "back", "answer"]
+
+
 def test_reserved_keys_on_the_verdict(app):
-    answers = ["3#", "1", "5#", "1", "4000#", "1", "2", "2", "2"]
+    answers = ["3#", "5#", "4000#", "2", "2", "2"]
     turns = call(app, TO_FAMILY_CHECK + answers + ["#", "3"])
     assert "Возможно, вам положено это пособие." in said(turns[-2])  # the verdict again, in Russian
     assert turns[-1].node == "regions.choose"  # offices of the topic in the caller's region
-    operator = call(app, TO_FAMILY_CHECK + ["3#", "0"], caller="+996777000445")  # on a confirmation, 0 is a person
+    # 0 is a digit in a typed number, and a person on a one-key turn (the livestock question)
+    operator = call(app, TO_FAMILY_CHECK + ["3#", "5#", "4000#", "0"], caller="+996777000445")
     assert operator[-1].node != "benefits.family_check"
 
 
+def test_a_wrong_key_on_the_verdict_names_its_keys(app):
+    answers = ["3#", "5#", "4000#", "2", "2", "2"]
+    turns = call(app, TO_FAMILY_CHECK + answers + ["9"])
+    assert turns[-1].node == "benefits.family_check"
+    assert [line for line in turns[-1].said] == [
+        "Бир – SMS. Эки – кайра угуу. Үч – облусуңуздагы кеңселер. Төрт – толугураак."]
+
+
 def test_verdict_words_are_never_sent_to_the_audio_worker(app):
-    call(app, TO_FAMILY_CHECK + ["3#", "1", "5#", "1", "4000#", "1", "2", "2", "2", "2"])
-    requested = app.extensions["voice"]._render_requested
+    call(app, TO_FAMILY_CHECK + ["3#", "5#", "4000#", "2", "2", "2", "2"])
+    requested = app.extensions["voice"].playback._render_requested
     assert any(key.startswith("rule:uy_bulogo_komok:") for _, key in requested)
     assert not any(key.startswith("dyn:") for _, key in requested)
 
@@ -127,13 +147,13 @@ def test_answers_in_the_url_round_trip_and_tampering_is_dropped(app):
 
 
 def test_a_tampered_url_is_asked_again_instead_of_failing(twilio):
-    # 999 children and a typed 77 are out of range: dropped, so the "1" is a fresh answer to read back
-    response = twilio.call("/twilio/voice/flow/benefits/family_check?l=ky&a=children_under_16%3A999&n=77",
+    # 999 children are out of range: dropped, so the "1" is a fresh answer to the first question
+    response = twilio.call("/twilio/voice/flow/benefits/family_check?l=ky&a=children_under_16%3A999",
                            digits="1")
     assert response.status_code == 200
     gather = ET.fromstring(response.data).find("./Gather")
-    assert [say.text for say in gather.findall("./Say")][:1] == ["Сиз тердиңиз: бир."]
-    assert "n=1" in gather.get("action") and gather.get("numDigits") == "1"
+    assert [say.text for say in gather.findall("./Say")][:1] == ["Бир."]
+    assert "a=children_under_16%3A1" in gather.get("action") and gather.get("finishOnKey") == "#"
 
 
 @pytest.mark.parametrize(("lang", "first", "spoken", "written"), [
@@ -142,7 +162,7 @@ def test_a_tampered_url_is_asked_again_instead_of_failing(twilio):
 ])
 def test_a_som_amount_is_said_in_whole_som(app, lang, first, spoken, written):
     # 2 children, a family of 3, 4000 som: 1333,33 per person, said without the tyiyn
-    turns = call(app, [first, "2", "1", "3", "2#", "1", "3#", "1", "4000#", "1"])
+    turns = call(app, [first, "2", "1", "4", "2#", "3#", "4000#"])
     verdict = said(turns[-1])
     assert spoken in verdict
     assert written not in verdict and "отуз үч,отуз" not in verdict
@@ -182,9 +202,9 @@ def test_the_family_benefit_verdict_is_said_short_and_the_rest_on_4(app, lang):
 
 def test_a_count_that_cannot_be_is_said_and_asked_again_in_kyrgyz(app):
     # 4 children in a family of 4 (the caller counted only the children): the rule's message, in words
-    turns = call(app, TO_FAMILY_CHECK + ["4#", "1", "4#", "1"])
+    turns = call(app, TO_FAMILY_CHECK + ["4#", "4#"])
     assert turns[-1].node == "benefits.family_check"
-    assert said(turns[-1]).startswith("Төрт кишилик үй-бүлөдө төрт бала болбойт")
+    assert turns[-1].said[1].startswith("Төрт кишилик үй-бүлөдө төрт бала болбойт")
     assert "Он алты жашка чейинки канча балаңыз бар?" in said(turns[-1])
 
 
@@ -195,7 +215,7 @@ def test_the_sms_of_a_call_keeps_to_sms_max_segments(app_factory, database_url, 
 
     one = app_factory(database_url, broker_url, SMS_MAX_SEGMENTS=1)
     born = caller_today(one) - dt.timedelta(days=10)
-    call(one, TO_BIRTH_CHECK + [ddmmyyyy(born), "1", "2", "1", "1", "1#", "1", "1"])
+    call(one, TO_BIRTH_CHECK + [ddmmyyyy(born), "2", "1", "1", "1#", "1"])
     CallSimulator(one, caller="+79261234567", sid="CA" + "d" * 32).run(["2", "3", "1", "4", "1"])
     with one.app_context():
         bodies = db.session.scalars(select(SmsMessage.body).order_by(SmsMessage.id)).all()

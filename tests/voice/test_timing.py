@@ -46,10 +46,12 @@ def test_the_command_plays_every_task_in_a_database_of_its_own(app, runner):
     rows = [line for line in lines if line.startswith("| ") and not line.startswith("| task")]
     assert [row.split(" | ")[0][2:] for row in rows] == [task.title for task in load_tasks()]
     assert "not reached" not in result.output
-    # no audio is built in the tests: every second is estimated from the characters, and says so
+    # no audio is built in the tests: every second is estimated from the characters, and says so;
+    # even so the tasks keep to the targets (the menus' prompts are longer estimated than spoken)
     assert "est." in result.output
-    for target in TARGETS:
-        assert any(line.startswith(f"{target}: ") for line in lines), result.output
+    for target in ("first_median", "returning_median", "worst", "office_returning"):
+        assert f"{target}: " in result.output and f"(target ≤ {TARGETS[target]:g} s) ok" in \
+            next(line for line in lines if line.startswith(target)), result.output
     with app.app_context():  # the calls, their SMS and callbacks went to a scratch database
         assert db.session.scalar(select(func.count(Call.id))) == 0
         assert db.session.scalar(select(func.count(SmsMessage.id))) == 0

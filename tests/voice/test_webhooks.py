@@ -69,7 +69,7 @@ def test_first_call_asks_the_language_in_both(app_ctx, twilio):
     assert gather.get("action") == "/twilio/voice/flow/main/language?l=ky"
     assert gather.get("numDigits") == "1" and gather.get("finishOnKey") == ""
     text = gather.find("./Say").text
-    assert "Кыргызча" in text and "русского" in text
+    assert "Кыргызча" in text and "По-русски" in text
     assert doc.find("./Redirect").text == gather.get("action")  # silence comes back here
     assert count(Call, Call.external_id == SID) == 1
 
@@ -83,17 +83,17 @@ def test_duplicate_delivery_records_one_call(app_ctx, twilio):
 def test_language_is_remembered_per_number(app_ctx, twilio):
     twilio.call(sid=SID, caller="+996700111222")
     doc = xml(twilio.call("/twilio/voice/flow/main/language?l=ky", sid=SID, caller="+996700111222", digits="2"))
-    assert "Главное меню" in "".join(s.text for s in doc.iter("Say"))
+    assert "Один – дети" in "".join(s.text for s in doc.iter("Say"))
     assert db.session.get(CallerPreference, "+996700111222").language == "ru"
     doc = xml(twilio.call(sid="CA" + "b" * 32, caller="+996700111222"))  # the next call
     assert doc.find("./Gather").get("action") == "/twilio/voice/flow/main/menu?l=ru"
-    assert doc.find("./Gather/Say").text.startswith("Главное меню")
+    assert doc.find("./Gather/Say").text.startswith("Один – дети")
 
 
 def test_hash_switches_language_and_replays_the_menu(app_ctx, twilio, call_path):
     doc = xml(twilio.call("/twilio/voice/flow/jardam/menu?l=ky", sid=SID, caller="+996700111333", digits="#"))
     assert doc.find("./Gather").get("action") == "/twilio/voice/flow/jardam/menu?l=ru&s=1"
-    assert doc.find("./Gather/Say").text.startswith("Помощь.")
+    assert doc.find("./Gather/Say").text.startswith("Один – бесплатный юрист")
     assert db.session.get(CallerPreference, "+996700111333").language == "ru"
     assert call_path(SID) == [("jardam.menu", "#", "language", "jardam.menu")]
 
@@ -105,21 +105,22 @@ def test_star_goes_back_and_zero_asks_for_a_person(app_ctx, twilio):
     assert [v.tag for v in doc] == ["Say", "Record", "Redirect"]  # no operators configured: a message
 
 
-def test_wrong_key_says_what_to_do_and_repeats(app_ctx, twilio):
-    doc = xml(twilio.call("/twilio/voice/flow/main/menu?l=ky", sid=SID, digits="8"))
-    said = [s.text for s in doc.iter("Say")]
-    assert said[0].startswith("Мындай баскыч жок")
-    assert said[-1].startswith("Негизги меню")
+def test_a_wrong_key_is_one_sentence_naming_the_keys(app_ctx, twilio):
+    doc = xml(twilio.call("/twilio/voice/flow/main/menu?l=ky", sid=SID, digits="9"))
+    assert [s.text for s in doc.iter("Say")] == ["Бирден сегизге чейин басыңыз."]  # not the whole menu again
     assert doc.find("./Gather").get("action") == "/twilio/voice/flow/main/menu?l=ky&f=1&s=1"
+    # silence then says the menu again
+    doc = xml(twilio.call(doc.find("./Gather").get("action"), sid=SID))
+    assert doc.find("./Gather/Say").text.startswith("Бир – балдар")
 
 
 def test_three_failures_offer_a_message_or_a_callback(app_ctx, twilio, call_path):
     url = "/twilio/voice/flow/main/menu?l=ky"
     for expected_fails in ("1", "2"):
-        doc = xml(twilio.call(url, sid=SID, digits=None if expected_fails == "2" else "8"))
+        doc = xml(twilio.call(url, sid=SID, digits=None if expected_fails == "2" else "9"))
         url = doc.find("./Gather").get("action")
         assert f"f={expected_fails}&s=" in url
-    doc = xml(twilio.call(url, sid=SID, digits="8"))
+    doc = xml(twilio.call(url, sid=SID, digits="9"))
     assert doc.find("./Gather").get("action").startswith("/twilio/voice/flow/operator/give_up")
     outcomes = [row[2] for row in call_path(SID)]
     assert outcomes == ["other", "no_response", "give_up"]
@@ -211,7 +212,7 @@ def test_a_retried_step_records_one_event_and_sends_one_sms(app_ctx, twilio, cal
     again = xml(twilio.call(url, sid=SID, caller="+79261234567", digits="1"))
     assert ET.tostring(first) == ET.tostring(again)
     assert first.find("./Gather/Say").text == "SMS жөнөтүлдү."
-    assert call_path(SID) == [("regions.offices", "1", "route", "main.menu")]
+    assert call_path(SID) == [("regions.offices", "1", "route", "regions.offices")]  # back where the caller was
     assert count(SmsMessage) == 1
     assert first.find("./Gather").get("action").endswith("&s=5")
 
