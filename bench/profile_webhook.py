@@ -23,7 +23,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from webhooks import ENDPOINTS, ROOT, prepare, signed_line, sid_for, webhook  # bench/, beside this script
+from webhooks import ENDPOINTS, NUMBERS, ROOT, prepare, signed_line, sid_for, webhook  # bench/, beside this script
 
 
 def group(filename: str, function: str) -> str:
@@ -61,7 +61,7 @@ def main() -> None:
         warm, count = 300, args.requests
         requests = []
         for n in range(warm + 2 * count):
-            path, params = webhook(args.endpoint, n, sid_for(args.endpoint, 1, n))
+            path, params = webhook(args.endpoint, n, sid_for(args.endpoint, 1, n), series=n // (5 * NUMBERS))
             _, _, signature = signed_line("http://localhost", path, params).split("\t")
             requests.append((path, params, signature))
 

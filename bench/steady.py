@@ -27,7 +27,8 @@ other than 200/204, or a failure the hotline logged (a failing webhook answers w
 logs it). It prints p50, p90, p99, p99.9 and the maximum, the rate achieved, the errors, and each
 worker's VmRSS (``/proc/<pid>/status``) at start and after the run. The client's own time (Python,
 on the same two cores) is inside the figures: they are an upper bound. It also prints the share of
-the CPUs other processes used meanwhile (a test suite run beside it disturbs the figures).
+the CPUs other processes used meanwhile (a test suite run beside it disturbs the figures;
+``--patience 900`` waits up to 15 minutes for a quiet moment before starting).
 """
 
 import argparse
@@ -43,7 +44,7 @@ from urllib.parse import urlencode
 from twilio.request_validator import RequestValidator
 
 from webhooks import (NUMBERS, TOKEN, cpu_snapshot, failures_logged, free_port, load, number, others_share, prepare,
-                      query, rss_mb, serve, stop, webhook, workers_of)  # bench/, beside this script
+                      query, rss_mb, serve, stop, wait_quiet, webhook, workers_of)  # bench/, beside this script
 
 STEP_SECONDS = 4  # between a caller's key presses
 #: a call's webhooks after the incoming one: (endpoint path with state, digits or None for the status)
@@ -146,6 +147,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5, help="seconds at the same rate first, not counted")
     parser.add_argument("--threads", type=int, default=32, help="sending threads")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--patience", type=float, default=0,
+                        help="seconds to wait, at most, for other processes to use under 10%% of the CPUs first")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="hotline-steady-"))
     env = prepare(args.database, workdir, "postgresql+psycopg://postgres@127.0.0.1:5432/bench_steady")
@@ -158,6 +161,8 @@ def main() -> None:
         print(f"database={args.database} rate={args.rate:g}/s seconds={args.seconds:g} (after {args.warmup:g} of "
               f"warm-up) workers={args.workers} requests={len(schedule) - warm} {load()}")
         workers = workers_of(server)
+        if args.patience:
+            wait_quiet([server.pid, *workers], 0.1, args.patience)
         before = {pid: rss_mb(pid) for pid in workers}
         cpu_before = cpu_snapshot([server.pid, *workers])
         result = pace(port, schedule, args.rate, args.threads)
