@@ -199,7 +199,8 @@ def drive(port: int, requests_file: Path, seconds: float, connections: int, pids
         capture_output=True, text=True, check=True).stdout
     result = json.loads(next(line for line in out.splitlines() if line.startswith("JSON "))[5:])
     result["rps"] = result["requests"] / result["seconds"]
-    result["others_cpu"] = others_share(before, cpu_snapshot(pids))
+    after = cpu_snapshot(pids)
+    result["others_cpu"], result["others_named"] = others_share(before, after), busiest_others(before, after)
     return result
 
 
@@ -224,28 +225,45 @@ def load() -> str:
     return "load " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def cpu_snapshot(pids: list[int]) -> tuple[float, float, float]:
-    """(when, CPU seconds the machine was busy, CPU seconds of it ours): ours are ``pids``, every
-    PostgreSQL process, this process and its finished children (wrk). The rest is someone else's,
-    e.g. a test suite running beside the benchmark (see :func:`others_share`)."""
+def cpu_snapshot(pids: list[int]) -> tuple:
+    """(when, CPU seconds the machine was busy, CPU seconds of it ours, every other process's CPU
+    seconds by (pid, name)): ours are ``pids``, every PostgreSQL process, the kernel's threads (its
+    writeback), this process and its finished children (wrk). The rest is someone else's, e.g. a
+    test suite running beside the benchmark (see :func:`others_share`)."""
     tick = os.sysconf("SC_CLK_TCK")
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
-    postgres = [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/comm") if _read(p).strip() == "postgres"]
-    ours = 0
-    for pid in set(pids) | set(postgres):
-        fields = _read(Path(f"/proc/{pid}/stat")).rsplit(")", 1)[-1].split()
-        if len(fields) > 12:
-            ours += int(fields[11]) + int(fields[12])  # utime, stime
+    # interrupts are left out: most are the benchmark's own network traffic, and no process is charged for them
+    user, nice, system, _idle, _iowait, _irq, _softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    ours, others = 0.0, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        name, _, fields = _read(stat).rpartition(")")
+        fields = fields.split()
+        if len(fields) < 13:
+            continue
+        pid, name = int(stat.parent.name), name.partition("(")[2]
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        if pid in pids or name == "postgres" or fields[1] in ("0", "2"):  # kernel threads: our disk writes too
+            ours += seconds
+        elif pid != os.getpid():
+            others[pid, name] = seconds
     me = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     mine = me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
-    return time.monotonic(), (user + nice + system + irq + softirq + steal) / tick, ours / tick + mine
+    return time.monotonic(), (user + nice + system + steal) / tick, ours + mine, others
 
 
 def others_share(before: tuple, after: tuple) -> float:
     """The share of the machine's CPUs that processes not ours used between two snapshots."""
     elapsed = (after[0] - before[0]) * os.cpu_count()
     return max(0.0, (after[1] - before[1]) - (after[2] - before[2])) / elapsed
+
+
+def busiest_others(before: tuple, after: tuple, count: int = 3) -> str:
+    """The other processes that used the most CPU between two snapshots (those that ended unseen are
+    not named), e.g. ``pytest 31%, chromium 4%``."""
+    elapsed = (after[0] - before[0]) * os.cpu_count()
+    used = {key: seconds - before[3].get(key, 0.0) for key, seconds in after[3].items()}
+    top = sorted(used.items(), key=lambda item: -item[1])[:count]
+    return ", ".join(f"{name} {seconds / elapsed:.0%}" for (_, name), seconds in top if seconds / elapsed >= 0.01)
 
 
 def _read(path: Path) -> str:
@@ -312,6 +330,7 @@ def main() -> None:
                     print(f"{endpoint:9} {name:8} {result['rps']:7.0f} {result['p50_ms']:7.2f} "
                           f"{result['p99_ms']:7.2f} {errors:6d} {result['rps'] / measured['durable']['rps']:8.2f} "
                           f"{result['rps'] / measured['bare']['rps']:6.2f} {result['others_cpu']:6.0%}"
+                          + (f" ({result['others_named']})" if result["others_named"] else "")
                           + ("  (requests ran out: some were sent twice)" if result["wrapped"] and name == "hotline"
                              else ""))
                 results.append({"endpoint": endpoint, "disturbed": disturbed, **measured})
