@@ -5,11 +5,13 @@
 
 The same fresh database and the same signed requests as ``bench/webhooks.py`` (``--endpoint``:
 incoming, menu, region, sms, status), but no server: after 300 requests to warm up, ``--requests``
-more are sent through ``app.test_client()`` under cProfile. It prints the time a request spent in
-each library (the profiled functions' own time, grouped by the package of their file: the
-database driver, SQLAlchemy, Flask and werkzeug, twilio, the hotline's own code ...) and the
-functions with the most cumulative time. cProfile roughly doubles the time of small Python calls, so
-the shares are a guide; the wall time per request without the profiler is printed first.
+more are sent through ``app.test_client()`` and timed, then as many again under cProfile; the first
+ones are then timed on the durable baseline (``bench/baselines.py``) through its test client. It
+prints the time a request spent in each library (the profiled functions' own time, grouped by the
+package of their file: the database driver, SQLAlchemy, Flask and werkzeug, twilio, the hotline's
+own code ...), the hotline's functions by cumulative time (what each step of the webhook costs, all
+it calls included) and all functions by their own time. cProfile roughly doubles the time of small
+Python calls, so the shares are a guide; the times without the profiler are printed first.
 """
 
 import argparse
@@ -41,6 +43,19 @@ def group(filename: str, function: str) -> str:
     if path.startswith(str(ROOT)):
         return path[len(str(ROOT)) + 1:].split("/")[0]
     return "python stdlib"
+
+
+def durable_baseline(requests: list, warm: int) -> float:
+    """Seconds a request to ``bench/baselines.py``'s durable app takes through its test client."""
+    import baselines
+
+    client = baselines.durable.test_client()
+    for path, params, _ in requests[:warm]:
+        client.post(path, data=params)
+    started = time.perf_counter()
+    for path, params, _ in requests[warm:]:
+        client.post(path, data=params)
+    return (time.perf_counter() - started) / (len(requests) - warm)
 
 
 def main() -> None:
@@ -79,17 +94,29 @@ def main() -> None:
         send(requests[warm + count:])
         profile.disable()
         stats = pstats.Stats(profile)
+        durable = durable_baseline(requests[:warm + count], warm)
         per_library = defaultdict(float)
         total = 0.0
         for (filename, _, function), (_, _, own, _, _) in stats.stats.items():
             per_library[group(filename, function)] += own
             total += own
         print(f"{args.endpoint} on {args.database}: {plain * 1e6:.0f} µs a request without the profiler, "
-              f"{total / count * 1e6:.0f} µs with it")
+              f"{total / count * 1e6:.0f} µs with it; the durable baseline {durable * 1e6:.0f} µs in the same way")
         print("own time by library, per request under the profiler:")
         for library, own in sorted(per_library.items(), key=lambda item: -item[1]):
             print(f"  {own / count * 1e6:7.0f} µs {own / total:6.1%}  {library}")
-        stats.sort_stats("cumulative").print_stats(args.top)
+        print(f"the app's own functions by cumulative time, per request under the profiler (top {args.top}):")
+        own_code = str(ROOT / "hotline")
+        rows = [(cumulative, calls, f"{Path(filename).relative_to(ROOT)}:{line} {function}")
+                for (filename, line, function), (_, calls, _, cumulative, _) in stats.stats.items()
+                if filename.startswith(own_code)]
+        for cumulative, calls, where in sorted(rows, reverse=True)[:args.top]:
+            print(f"  {cumulative / count * 1e6:7.0f} µs {calls / count:5.1f}×  {where}")
+        print(f"all functions by own time, per request under the profiler (top {args.top}):")
+        rows = [(own, calls, f"{group(filename, function)}: {Path(filename).name}:{line} {function}")
+                for (filename, line, function), (_, calls, own, _, _) in stats.stats.items()]
+        for own, calls, where in sorted(rows, reverse=True)[:args.top]:
+            print(f"  {own / count * 1e6:7.0f} µs {calls / count:5.1f}×  {where}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
