@@ -59,6 +59,9 @@ def twilio_request(view):
         if not signature_is_valid():
             abort(403)
         g.twilio_verified = True
+        if any("\x00" in value for values in request.form.listvalues() for value in values):
+            # no Twilio form holds a NUL, and PostgreSQL text cannot store one: refused, not an apology
+            abort(400, "a NUL character in the form")
         return view(*args, **kwargs)
 
     return checked

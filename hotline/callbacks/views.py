@@ -22,7 +22,7 @@ from hotline.phones import to_e164
 from hotline.twilio import twilio_request, twiml, verified
 from hotline.voice import store
 from hotline.voice.engine import SAY_LANGUAGE, Caller
-from hotline.voice.views import seconds, twilio_form
+from hotline.voice.views import seconds
 
 log = logging.getLogger(__name__)
 bp = Blueprint("callbacks", __name__, url_prefix="/twilio/voice")
@@ -30,7 +30,7 @@ MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger one is no row of ours (a
 
 
 def _call_sid() -> str:
-    sid = twilio_form().get("CallSid", "")
+    sid = request.form.get("CallSid", "")
     if not sid or len(sid) > 64:
         abort(400, "CallSid is required")
     return sid

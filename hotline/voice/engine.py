@@ -20,7 +20,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.callbacks.requests import request_callback
 from hotline.hours import ServiceHours
-from hotline.messaging.outbound import queue_sms
+from hotline.messaging.outbound import try_queue_sms
 from hotline.voice import memory, store
 from hotline.voice.check_node import CheckNode
 from hotline.voice.pieces import Pieces
@@ -131,8 +131,6 @@ class VoiceEngine:
         parts = self.speech.sms_parts(node, state)
         if caller.number is None or not parts:
             return "sms.not_sent"
-        from hotline.messaging.outbound import try_queue_sms
-
         rendered = current_app.extensions["sms"].renderer.render(parts, "cyrillic")  # SMS_MAX_SEGMENTS
         # sent, or why not: a number the hotline does not text, SMS_PER_CALL, SMS_PER_NUMBER_DAILY …
         return try_queue_sms(caller.number, rendered, hotline_number=caller.hotline_number, call_sid=caller.sid).prompt

@@ -32,21 +32,12 @@ def seconds(value: str | None) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
-def twilio_form():
-    """The request's form; 400 when it holds what no Twilio request does, a NUL character (PostgreSQL
-    text cannot store one, so the first write would fail and the caller hear an apology)."""
-    form = request.form
-    if any("\x00" in value for values in form.listvalues() for value in values):
-        abort(400, "a NUL character in the form")
-    return form
-
-
 def engine():
     return current_app.extensions["voice"]
 
 
 def caller_from_request() -> Caller:
-    form = twilio_form()
+    form = request.form
     sid = form.get("CallSid", "")
     if not sid or len(sid) > 64:
         abort(400, "CallSid is required")
@@ -81,7 +72,7 @@ def flow_step(flow: str, node: str):
 @twilio_request
 def status():
     """The call status callback: final status and duration."""
-    sid, call_status = twilio_form().get("CallSid"), request.form.get("CallStatus")
+    sid, call_status = request.form.get("CallSid"), request.form.get("CallStatus")
     if not sid or not call_status or len(sid) > 64:
         abort(400, "CallSid and CallStatus are required")
     store.update_call_status(sid, call_status[:20], seconds(request.form.get("CallDuration")),
@@ -94,7 +85,7 @@ def status():
 @twilio_request
 def recording():
     """The recording status callback of a voicemail."""
-    sid, recording_sid = twilio_form().get("CallSid"), request.form.get("RecordingSid")
+    sid, recording_sid = request.form.get("CallSid"), request.form.get("RecordingSid")
     if not sid or not recording_sid or len(sid) > 64 or len(recording_sid) > 64:
         abort(400, "CallSid and RecordingSid are required")
     caller = to_e164(request.form.get("From", ""))
@@ -130,7 +121,6 @@ def apology(source: str, database_failed: bool = False) -> VoiceResponse:
 def fallback():
     """Twilio calls this when the primary URL failed: apologise, and book a call back if the database
     takes it."""
-    twilio_form()
     return twiml(apology("fallback"))
 
 
