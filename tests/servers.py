@@ -49,6 +49,13 @@ class Gunicorn:
         self.proc.wait()
 
 
+def gunicorn_command(port: int, workers: int = 2) -> list[str]:
+    """The command line; no control socket: its default path is one per user, and these servers run
+    side by side."""
+    return [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+            "--no-control-socket", "wsgi:app"]
+
+
 @contextmanager
 def gunicorn(database_url: str, broker_url: str, workers: int = 2, **env):
     """``gunicorn --workers N wsgi:app`` on a free port with the app's settings ``env`` (signatures with
@@ -59,11 +66,8 @@ def gunicorn(database_url: str, broker_url: str, workers: int = 2, **env):
         "SECRET_KEY": "servers-test-secret", "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN,
         "PUBLIC_BASE_URL": "",
     } | env
-    # no control socket: its default path is one per user, and these servers run side by side
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-               "--no-control-socket", "wsgi:app"]
     with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=settings, stdout=log, stderr=subprocess.STDOUT, text=True,
+        proc = subprocess.Popen(gunicorn_command(port, workers), cwd=ROOT, env=settings, stdout=log, stderr=subprocess.STDOUT, text=True,
                                 start_new_session=True)
         server = Gunicorn(port, proc)
         try:

@@ -11,8 +11,6 @@ import os
 import socket
 import sqlite3
 import subprocess
-import sys
-import tempfile
 import time
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -23,8 +21,9 @@ from sqlalchemy import delete, func, select
 from twilio.request_validator import RequestValidator
 
 from hotline.extensions import db
-from tests.conftest import DIRECTORY_TABLES, NO_AUDIO, ROOT
-from tests.workers import wait_until
+from tests.conftest import DIRECTORY_TABLES, ROOT
+from tests.servers import free_port, gunicorn_command
+from tests.servers import gunicorn as serve
 
 TOKEN = "signatures-test-token"
 PUBLIC = "https://hotline.example.org"  # PUBLIC_BASE_URL of the server behind a proxy
@@ -75,50 +74,11 @@ def exchange(port: int, raw: bytes) -> tuple[int, bytes]:
     return int(head.split(b" ", 2)[1]), body
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn_command(port: int) -> list[str]:
-    # no control socket: its default path is one per user, and these servers run side by side
-    return [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-            "wsgi:app"]
-
-
 @contextmanager
 def gunicorn(database_url: str, broker_url: str, **env):
-    """``gunicorn --workers 2 wsgi:app`` on a free port, with the app's settings ``env``; yields the
-    port once a worker answers. Its log is printed when the block ends."""
-    port = free_port()
-    settings = os.environ | {"DATABASE_URL": database_url, "CELERY_BROKER_URL": broker_url, "AUDIO_DIR": NO_AUDIO,
-                             "SECRET_KEY": "signatures-test-secret", "TWILIO_ACCOUNT_SID": FORM["AccountSid"]} | env
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=settings, stdout=log, stderr=subprocess.STDOUT,
-                                text=True)
-        try:
-            wait_until(lambda: answers(port, proc), seconds=60, what="gunicorn to answer")
-            yield port
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            log.seek(0)
-            print(log.read())
-
-
-def answers(port: int, proc: subprocess.Popen) -> bool:
-    if proc.poll() is not None:
-        raise AssertionError(f"gunicorn exited with {proc.returncode} before answering")
-    try:
-        exchange(port, b"GET /not-a-page HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-    except OSError:
-        return False
-    return True
+    """:func:`tests.servers.gunicorn` (2 workers), yielding its port."""
+    with serve(database_url, broker_url, SECRET_KEY="signatures-test-secret", **env) as server:
+        yield server.port
 
 
 @pytest.fixture(scope="module")
@@ -258,4 +218,4 @@ def test_a_signed_call_is_answered_and_recorded(request, app, server, base):
     status, body = post(port, "/twilio/voice", sign((base or f"http://127.0.0.1:{port}") + "/twilio/voice"))
     assert status == 200, body[:300]
     assert body.startswith(b"<?xml") and b"<Response>" in body
-    wait_until(lambda: written(app).get("calls"), seconds=10, what="the call's row")
+    assert written(app).get("calls")  # committed before the answer: there at once
